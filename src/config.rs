@@ -1,0 +1,630 @@
+//! Configs and states as they arrive from JavaScript, and their validation.
+//!
+//! [`Spec`] is the raw shape (every field optional, unknown fields rejected); [`Spec::validate`]
+//! turns it into [`Settings`] or an [`Error`] that names the field and what is allowed.
+
+use crate::activation::Activation;
+use crate::dataset::Feature;
+use crate::loss::Loss;
+use crate::optimizer::{Optimizer, Regularization};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most hidden layers a network may have.
+pub const MAX_HIDDEN_LAYERS: usize = 8;
+/// The most neurons in one hidden layer.
+pub const MAX_NEURONS: usize = 64;
+/// The most inputs.
+pub const MAX_INPUTS: usize = 16;
+/// The most outputs.
+pub const MAX_OUTPUTS: usize = 16;
+/// The largest learning rate (TensorFlow Playground's largest).
+pub const MAX_LEARNING_RATE: f64 = 10.0;
+/// The largest regularisation rate.
+pub const MAX_REGULARIZATION_RATE: f64 = 10.0;
+/// The largest batch size; any batch size at least the number of examples is full-batch.
+pub const MAX_BATCH_SIZE: usize = 100_000;
+/// The largest magnitude of an input or a target.
+pub const MAX_INPUT_MAGNITUDE: f64 = 1e6;
+
+/// A rejected input: which field, and what was wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    /// The field, as a JS path: `learningRate`, `layers[2]`, `weights[0][1][3]`.
+    pub field: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl Error {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A config or state as JavaScript writes it. Numbers arrive as f64 and are checked here,
+/// so a message can say "layers[1] must be a whole number from 1 to 64, got 2.5".
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spec {
+    /// [inputs, ...hidden, outputs].
+    pub layers: Option<Vec<f64>>,
+    /// The hidden layers' activation.
+    pub hidden: Option<String>,
+    /// The output layer's activation.
+    pub output: Option<String>,
+    /// The loss.
+    pub loss: Option<String>,
+    /// The step size.
+    pub learning_rate: Option<f64>,
+    /// Examples per update.
+    pub batch_size: Option<f64>,
+    /// The update rule.
+    pub optimizer: Option<String>,
+    /// The weight penalty.
+    pub regularization: Option<String>,
+    /// The weight penalty's rate.
+    pub regularization_rate: Option<f64>,
+    /// Seeds initialisation and the order of the training data.
+    pub seed: Option<f64>,
+    /// Features computed from a 2-D point; absent means inputs are fed as given.
+    pub features: Option<Vec<String>>,
+    /// States only: per layer [out][in].
+    pub weights: Option<Vec<Vec<Vec<f64>>>>,
+    /// States only: per layer [out].
+    pub biases: Option<Vec<Vec<f64>>>,
+}
+
+/// The training settings, which [`crate::network::Network::configure`] may change later.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Training {
+    /// Step size, in (0, 10].
+    pub learning_rate: f64,
+    /// Examples per update, 1 to 100000.
+    pub batch_size: usize,
+    /// The update rule.
+    pub optimizer: Optimizer,
+    /// The weight penalty.
+    pub regularization: Regularization,
+    /// The penalty's rate, in [0, 10].
+    pub regularization_rate: f64,
+}
+
+impl Default for Training {
+    fn default() -> Training {
+        Training {
+            learning_rate: 0.03,
+            batch_size: 10,
+            optimizer: Optimizer::Sgd,
+            regularization: Regularization::None,
+            regularization_rate: 0.0,
+        }
+    }
+}
+
+/// A validated network description.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// [inputs, ...hidden, outputs].
+    pub layers: Vec<usize>,
+    /// The hidden layers' activation.
+    pub hidden: Activation,
+    /// The output layer's activation.
+    pub output: Activation,
+    /// The loss.
+    pub loss: Loss,
+    /// The training settings.
+    pub training: Training,
+    /// Seeds initialisation and the order of the training data.
+    pub seed: u32,
+    /// Features computed from a 2-D point, or `None` to feed inputs as given.
+    pub features: Option<Vec<Feature>>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            layers: vec![2, 4, 2, 1],
+            hidden: Activation::Tanh,
+            output: Activation::Sigmoid,
+            loss: Loss::Bce,
+            training: Training::default(),
+            seed: 1,
+            features: None,
+        }
+    }
+}
+
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|&x| format!("\"{}\"", name(x)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn parse_name<T: Copy>(
+    field: &str,
+    value: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T> {
+    all.iter()
+        .copied()
+        .find(|&x| name(x) == value)
+        .ok_or_else(|| {
+            Error::new(
+                field,
+                format!("unknown value \"{value}\"; allowed: {}", names(all, name)),
+            )
+        })
+}
+
+/// Formats a number as JavaScript would print it (`Infinity`, not `inf`).
+pub fn js_number(v: f64) -> String {
+    if v == f64::INFINITY {
+        "Infinity".into()
+    } else if v == f64::NEG_INFINITY {
+        "-Infinity".into()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Checks that `v` is a whole number in [lo, hi].
+pub fn whole(field: &str, v: f64, lo: usize, hi: usize) -> Result<usize> {
+    if v.is_finite() && v.fract() == 0.0 && v >= lo as f64 && v <= hi as f64 {
+        Ok(v as usize)
+    } else {
+        Err(Error::new(
+            field,
+            format!(
+                "must be a whole number from {lo} to {hi}, got {}",
+                js_number(v)
+            ),
+        ))
+    }
+}
+
+/// Checks that `v` is finite and |v| <= `MAX_INPUT_MAGNITUDE`.
+pub fn bounded(field: &str, v: f64) -> Result<f64> {
+    if v.is_finite() && v.abs() <= MAX_INPUT_MAGNITUDE {
+        Ok(v)
+    } else {
+        Err(Error::new(
+            field,
+            format!(
+                "must be a finite number from -1e6 to 1e6, got {}",
+                js_number(v)
+            ),
+        ))
+    }
+}
+
+/// Validates a learning rate: finite, in (0, 10].
+pub fn learning_rate(v: f64) -> Result<f64> {
+    if v.is_finite() && v > 0.0 && v <= MAX_LEARNING_RATE {
+        Ok(v)
+    } else {
+        Err(Error::new(
+            "learningRate",
+            format!(
+                "must be a number greater than 0 and at most 10, got {}",
+                js_number(v)
+            ),
+        ))
+    }
+}
+
+/// Validates a regularisation rate: finite, in [0, 10].
+pub fn regularization_rate(v: f64) -> Result<f64> {
+    if v.is_finite() && (0.0..=MAX_REGULARIZATION_RATE).contains(&v) {
+        Ok(v)
+    } else {
+        Err(Error::new(
+            "regularizationRate",
+            format!("must be a number from 0 to 10, got {}", js_number(v)),
+        ))
+    }
+}
+
+impl Spec {
+    /// Applies this spec's training fields on top of `training`. Fields that are absent keep
+    /// their value; nothing is changed unless every field is valid.
+    pub fn training(&self, mut training: Training) -> Result<Training> {
+        if let Some(v) = self.learning_rate {
+            training.learning_rate = learning_rate(v)?;
+        }
+        if let Some(v) = self.batch_size {
+            training.batch_size = whole("batchSize", v, 1, MAX_BATCH_SIZE)?;
+        }
+        if let Some(v) = &self.optimizer {
+            training.optimizer = parse_name("optimizer", v, &Optimizer::ALL, Optimizer::name)?;
+        }
+        if let Some(v) = &self.regularization {
+            training.regularization = parse_name(
+                "regularization",
+                v,
+                &Regularization::ALL,
+                Regularization::name,
+            )?;
+        }
+        if let Some(v) = self.regularization_rate {
+            training.regularization_rate = regularization_rate(v)?;
+        }
+        Ok(training)
+    }
+
+    /// Validates everything but `weights` and `biases` (see [`Spec::validate_parameters`]).
+    pub fn validate(&self) -> Result<Settings> {
+        let defaults = Settings::default();
+        let features = match &self.features {
+            None => None,
+            Some(list) => {
+                if list.is_empty() || list.len() > Feature::ALL.len() {
+                    return Err(Error::new(
+                        "features",
+                        format!(
+                            "must list 1 to 7 features from {}",
+                            names(&Feature::ALL, Feature::name)
+                        ),
+                    ));
+                }
+                let mut parsed = Vec::with_capacity(list.len());
+                for (i, name) in list.iter().enumerate() {
+                    let f = parse_name(
+                        &format!("features[{i}]"),
+                        name,
+                        &Feature::ALL,
+                        Feature::name,
+                    )?;
+                    if parsed.contains(&f) {
+                        return Err(Error::new(
+                            format!("features[{i}]"),
+                            format!("\"{name}\" is listed twice"),
+                        ));
+                    }
+                    parsed.push(f);
+                }
+                Some(parsed)
+            }
+        };
+        let layers = match &self.layers {
+            None => {
+                let mut l = defaults.layers.clone();
+                if let Some(f) = &features {
+                    l[0] = f.len();
+                }
+                l
+            }
+            Some(raw) => {
+                if raw.len() < 2 || raw.len() > MAX_HIDDEN_LAYERS + 2 {
+                    return Err(Error::new(
+                        "layers",
+                        format!(
+                            "must list [inputs, ...hidden, outputs]: 2 to {} sizes with at most {MAX_HIDDEN_LAYERS} hidden layers, got {} sizes",
+                            MAX_HIDDEN_LAYERS + 2,
+                            raw.len()
+                        ),
+                    ));
+                }
+                let last = raw.len() - 1;
+                let mut l = Vec::with_capacity(raw.len());
+                for (i, &v) in raw.iter().enumerate() {
+                    let hi = if i == 0 {
+                        MAX_INPUTS
+                    } else if i == last {
+                        MAX_OUTPUTS
+                    } else {
+                        MAX_NEURONS
+                    };
+                    l.push(whole(&format!("layers[{i}]"), v, 1, hi)?);
+                }
+                l
+            }
+        };
+        if let Some(f) = &features
+            && layers[0] != f.len()
+        {
+            return Err(Error::new(
+                "layers[0]",
+                format!(
+                    "is {} but features lists {} ({}); the input layer has one neuron per feature",
+                    layers[0],
+                    f.len(),
+                    f.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        let hidden = match &self.hidden {
+            Some(v) => parse_name("hidden", v, &Activation::ALL, Activation::name)?,
+            None => defaults.hidden,
+        };
+        let outputs = [Activation::Sigmoid, Activation::Tanh, Activation::Linear];
+        let output = match &self.output {
+            Some(v) => parse_name("output", v, &outputs, Activation::name)?,
+            None => defaults.output,
+        };
+        let loss = match &self.loss {
+            Some(v) => parse_name("loss", v, &Loss::ALL, Loss::name)?,
+            None => defaults.loss,
+        };
+        if loss == Loss::Bce && output != Activation::Sigmoid {
+            return Err(Error::new(
+                "loss",
+                format!(
+                    "\"bce\" (binary cross-entropy) needs output \"sigmoid\", got output \"{}\"; use loss \"squared\" or output \"sigmoid\"",
+                    output.name()
+                ),
+            ));
+        }
+        let training = self.training(Training::default())?;
+        let seed = match self.seed {
+            Some(v) => whole("seed", v, 0, u32::MAX as usize)? as u32,
+            None => defaults.seed,
+        };
+        Ok(Settings {
+            layers,
+            hidden,
+            output,
+            loss,
+            training,
+            seed,
+            features,
+        })
+    }
+
+    /// Checks `weights` and `biases` against `layers`, and flattens them row-major.
+    pub fn validate_parameters(&self, layers: &[usize]) -> Result<(Vec<f64>, Vec<f64>)> {
+        let weights = self
+            .weights
+            .as_ref()
+            .ok_or_else(|| Error::new("weights", "is required in a state: per layer [out][in]"))?;
+        let biases = self
+            .biases
+            .as_ref()
+            .ok_or_else(|| Error::new("biases", "is required in a state: per layer [out]"))?;
+        let n_layers = layers.len() - 1;
+        if weights.len() != n_layers {
+            return Err(Error::new(
+                "weights",
+                format!(
+                    "must have {n_layers} layers for layers {layers:?}, got {}",
+                    weights.len()
+                ),
+            ));
+        }
+        if biases.len() != n_layers {
+            return Err(Error::new(
+                "biases",
+                format!(
+                    "must have {n_layers} layers for layers {layers:?}, got {}",
+                    biases.len()
+                ),
+            ));
+        }
+        let (mut w, mut b) = (Vec::new(), Vec::new());
+        for l in 0..n_layers {
+            let (n_in, n_out) = (layers[l], layers[l + 1]);
+            if weights[l].len() != n_out {
+                return Err(Error::new(
+                    format!("weights[{l}]"),
+                    format!(
+                        "must have {n_out} rows (one per neuron), got {}",
+                        weights[l].len()
+                    ),
+                ));
+            }
+            for (j, row) in weights[l].iter().enumerate() {
+                if row.len() != n_in {
+                    return Err(Error::new(
+                        format!("weights[{l}][{j}]"),
+                        format!(
+                            "must have {n_in} entries (one per input), got {}",
+                            row.len()
+                        ),
+                    ));
+                }
+                for (k, &v) in row.iter().enumerate() {
+                    if !v.is_finite() {
+                        return Err(Error::new(
+                            format!("weights[{l}][{j}][{k}]"),
+                            format!("must be a finite number, got {}", js_number(v)),
+                        ));
+                    }
+                    w.push(v);
+                }
+            }
+            if biases[l].len() != n_out {
+                return Err(Error::new(
+                    format!("biases[{l}]"),
+                    format!(
+                        "must have {n_out} entries (one per neuron), got {}",
+                        biases[l].len()
+                    ),
+                ));
+            }
+            for (j, &v) in biases[l].iter().enumerate() {
+                if !v.is_finite() {
+                    return Err(Error::new(
+                        format!("biases[{l}][{j}]"),
+                        format!("must be a finite number, got {}", js_number(v)),
+                    ));
+                }
+                b.push(v);
+            }
+        }
+        Ok((w, b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(spec: Spec) -> String {
+        spec.validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults() {
+        let s = Spec::default().validate().unwrap();
+        assert_eq!(s, Settings::default());
+        let s = Spec {
+            features: Some(vec!["x1".into(), "sinX2".into(), "x1x2".into()]),
+            ..Spec::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(s.layers, vec![3, 4, 2, 1]);
+    }
+
+    #[test]
+    fn errors_name_the_field_and_what_is_allowed() {
+        let e = err(Spec {
+            hidden: Some("softmax".into()),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with("hidden: unknown value \"softmax\"; allowed: \"sigmoid\", \"tanh\""),
+            "{e}"
+        );
+        let e = err(Spec {
+            layers: Some(vec![2.0, 65.0, 1.0]),
+            ..Spec::default()
+        });
+        assert_eq!(e, "layers[1]: must be a whole number from 1 to 64, got 65");
+        let e = err(Spec {
+            layers: Some(vec![2.0, 2.5, 1.0]),
+            ..Spec::default()
+        });
+        assert_eq!(e, "layers[1]: must be a whole number from 1 to 64, got 2.5");
+        let e = err(Spec {
+            layers: Some(vec![2.0; 11]),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with("layers: must list [inputs, ...hidden, outputs]"),
+            "{e}"
+        );
+        let e = err(Spec {
+            learning_rate: Some(f64::NAN),
+            ..Spec::default()
+        });
+        assert_eq!(
+            e,
+            "learningRate: must be a number greater than 0 and at most 10, got NaN"
+        );
+        let e = err(Spec {
+            learning_rate: Some(10.5),
+            ..Spec::default()
+        });
+        assert!(e.contains("at most 10"));
+        assert!(
+            Spec {
+                learning_rate: Some(10.0),
+                ..Spec::default()
+            }
+            .validate()
+            .is_ok()
+        );
+        let e = err(Spec {
+            output: Some("tanh".into()),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with("loss: \"bce\" (binary cross-entropy) needs output \"sigmoid\""),
+            "{e}"
+        );
+        let e = err(Spec {
+            output: Some("relu".into()),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with(
+                "output: unknown value \"relu\"; allowed: \"sigmoid\", \"tanh\", \"linear\""
+            ),
+            "{e}"
+        );
+        let e = err(Spec {
+            seed: Some(-1.0),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with("seed: must be a whole number from 0 to 4294967295"),
+            "{e}"
+        );
+        let e = err(Spec {
+            features: Some(vec!["x1".into(), "x1".into()]),
+            ..Spec::default()
+        });
+        assert_eq!(e, "features[1]: \"x1\" is listed twice");
+        let e = err(Spec {
+            features: Some(vec!["x1".into()]),
+            layers: Some(vec![2.0, 1.0]),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with("layers[0]: is 2 but features lists 1 (x1)"),
+            "{e}"
+        );
+        let e = err(Spec {
+            batch_size: Some(0.0),
+            ..Spec::default()
+        });
+        assert_eq!(
+            e,
+            "batchSize: must be a whole number from 1 to 100000, got 0"
+        );
+        let e = err(Spec {
+            optimizer: Some("rmsprop".into()),
+            ..Spec::default()
+        });
+        assert!(e.contains("allowed: \"sgd\", \"momentum\", \"adam\""));
+    }
+
+    #[test]
+    fn parameters_are_checked_against_layers() {
+        let spec = Spec {
+            weights: Some(vec![vec![vec![0.1, 0.2]], vec![vec![f64::INFINITY]]]),
+            biases: Some(vec![vec![0.0], vec![0.0]]),
+            ..Spec::default()
+        };
+        let e = spec
+            .validate_parameters(&[2, 1, 1])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "weights[1][0][0]: must be a finite number, got Infinity");
+        let e = spec
+            .validate_parameters(&[2, 2, 1])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "weights[0]: must have 2 rows (one per neuron), got 1");
+        let e = spec
+            .validate_parameters(&[3, 1, 1])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "weights[0][0]: must have 3 entries (one per input), got 2"
+        );
+    }
+}

@@ -1,0 +1,585 @@
+//! The JavaScript API: a thin `#[wasm_bindgen]` layer over [`crate::network::Network`].
+//!
+//! Structured values that cross rarely (configs, states, traces, gradients) go through
+//! serde-wasm-bindgen. What the front end reads every frame (weights, gradients,
+//! activations, heatmap pixels) stays in wasm memory: JavaScript gets a pointer and a
+//! length and builds a typed-array view (see `www/engine.js`), so nothing is copied.
+//! Every method validates its arguments and returns a JS `Error` naming the field; none
+//! can panic, because a panic would poison the whole wasm instance.
+
+use crate::config::{self, Spec};
+use crate::dataset::{self, DatasetKind};
+use crate::network;
+use js_sys::{Array, Float64Array, Object, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+fn js_error(e: config::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// The keys a config or state may have.
+const SPEC_KEYS: &[&str] = &[
+    "layers",
+    "hidden",
+    "output",
+    "loss",
+    "learningRate",
+    "batchSize",
+    "optimizer",
+    "regularization",
+    "regularizationRate",
+    "seed",
+    "features",
+    "weights",
+    "biases",
+];
+const GRID_KEYS: &[&str] = &["size", "thumb", "xMin", "xMax", "yMin", "yMax"];
+const DATASET_KEYS: &[&str] = &["name", "count", "noise", "trainRatio", "seed"];
+
+/// Deserializes a JS object, refusing keys outside `allowed` (serde-wasm-bindgen reads only
+/// the fields it knows, so a misspelt key would otherwise be ignored silently) and
+/// prefixing any error with the path of the offending field.
+fn from_js<T: for<'de> Deserialize<'de>>(
+    what: &str,
+    value: JsValue,
+    allowed: &[&str],
+) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return from_js(what, Object::new().into(), allowed);
+    }
+    if !value.is_object() || Array::is_array(&value) {
+        return Err(JsError::new(&format!(
+            "{what}: must be an object, got {}",
+            describe(&value)
+        )));
+    }
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "{what}: unknown field \"{key}\"; allowed: {}",
+                allowed.join(", ")
+            )));
+        }
+    }
+    let de = serde_wasm_bindgen::Deserializer::from(value);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let inner = inner.strip_prefix("Error: ").unwrap_or(&inner).to_string();
+        if path == "." || path.is_empty() {
+            JsError::new(&format!("{what}: {inner}"))
+        } else {
+            JsError::new(&format!("{path}: {inner}"))
+        }
+    })
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A short description of a JS value for error messages: its type, never its content.
+fn describe(value: &JsValue) -> String {
+    if value.is_undefined() {
+        "undefined".into()
+    } else if value.is_null() {
+        "null".into()
+    } else if Array::is_array(value) {
+        "an array".into()
+    } else if let Some(n) = value.as_f64() {
+        format!("the number {}", config::js_number(n))
+    } else if value.is_string() {
+        "a string".into()
+    } else if value.is_object() {
+        "an object".into()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "a value".into())
+    }
+}
+
+/// Reads a flat list of numbers: a Float64Array, or an array of numbers.
+fn numbers(field: &str, value: &JsValue) -> Result<Vec<f64>, JsError> {
+    if let Some(f) = value.dyn_ref::<Float64Array>() {
+        return Ok(f.to_vec());
+    }
+    if let Some(n) = value.as_f64() {
+        return Ok(vec![n]);
+    }
+    let array = value.dyn_ref::<Array>().ok_or_else(|| {
+        JsError::new(&format!(
+            "{field}: must be an array of numbers, got {}",
+            describe(value)
+        ))
+    })?;
+    let mut out = Vec::with_capacity(array.length() as usize);
+    for (i, v) in array.iter().enumerate() {
+        out.push(v.as_f64().ok_or_else(|| {
+            JsError::new(&format!(
+                "{field}[{i}]: must be a number, got {}",
+                describe(&v)
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
+/// Reads rows of numbers: a flat Float64Array (row-major), or an array of arrays, flattened.
+fn rows(field: &str, value: &JsValue, flat_numbers_ok: bool) -> Result<Vec<f64>, JsError> {
+    if let Some(f) = value.dyn_ref::<Float64Array>() {
+        return Ok(f.to_vec());
+    }
+    let array = value.dyn_ref::<Array>().ok_or_else(|| {
+        JsError::new(&format!(
+            "{field}: must be an array of input vectors or a flat Float64Array (row-major), got {}",
+            describe(value)
+        ))
+    })?;
+    let mut out = Vec::new();
+    for (i, row) in array.iter().enumerate() {
+        let number_row = flat_numbers_ok && row.as_f64().is_some();
+        if number_row || Array::is_array(&row) || row.is_instance_of::<Float64Array>() {
+            out.extend(numbers(&format!("{field}[{i}]"), &row)?);
+        } else {
+            return Err(JsError::new(&format!(
+                "{field}[{i}]: must be an array of numbers, got {}",
+                describe(&row)
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Checks a count-like argument and converts it.
+fn whole(field: &str, v: f64, lo: usize, hi: usize) -> Result<usize, JsError> {
+    config::whole(field, v, lo, hi).map_err(js_error)
+}
+
+/// A fully connected network that trains by the seed's backpropagation.
+#[wasm_bindgen]
+pub struct Network {
+    inner: network::Network,
+}
+
+#[wasm_bindgen]
+impl Network {
+    /// `new Network(config)`: builds and initialises a network (Xavier or He, seeded).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Network, JsError> {
+        let spec: Spec = from_js("config", config, SPEC_KEYS)?;
+        Ok(Network {
+            inner: network::Network::new(&spec).map_err(js_error)?,
+        })
+    }
+
+    /// `Network.fromState(state)`: rebuilds a network from `toState()`'s output.
+    #[wasm_bindgen(js_name = fromState)]
+    pub fn from_state(state: JsValue) -> Result<Network, JsError> {
+        if state.is_undefined() || state.is_null() {
+            return Err(JsError::new(
+                "state: must be an object with layers, weights and biases, got nothing",
+            ));
+        }
+        let spec: Spec = from_js("state", state, SPEC_KEYS)?;
+        Ok(Network {
+            inner: network::Network::from_state(&spec).map_err(js_error)?,
+        })
+    }
+
+    /// The full state: `layers`, `hidden`, `output`, `loss`, `weights`, `biases` and the
+    /// training settings. `Network.fromState(net.toState())` is the same network.
+    #[wasm_bindgen(js_name = toState)]
+    pub fn to_state(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.to_state())
+    }
+
+    /// Changes training settings in place (`learningRate`, `batchSize`, `optimizer`,
+    /// `regularization`, `regularizationRate`), keeping the weights.
+    pub fn configure(&mut self, settings: JsValue) -> Result<(), JsError> {
+        let spec: Spec = from_js("settings", settings, SPEC_KEYS)?;
+        self.inner.configure(&spec).map_err(js_error)
+    }
+
+    /// Replaces the training set. `inputs`: an array of input vectors, or a flat
+    /// Float64Array, row-major (x1, x2 per example when the network computes features).
+    /// `targets`: one number per example and output.
+    #[wasm_bindgen(js_name = setTrainingData)]
+    pub fn set_training_data(&mut self, inputs: JsValue, targets: JsValue) -> Result<(), JsError> {
+        let x = rows("training.inputs", &inputs, self.inner.raw_input_size() == 1)?;
+        let y = rows("training.targets", &targets, true)?;
+        self.inner.set_training_data(&x, &y).map_err(js_error)
+    }
+
+    /// Replaces the test set, like `setTrainingData`.
+    #[wasm_bindgen(js_name = setTestData)]
+    pub fn set_test_data(&mut self, inputs: JsValue, targets: JsValue) -> Result<(), JsError> {
+        let x = rows("test.inputs", &inputs, self.inner.raw_input_size() == 1)?;
+        let y = rows("test.targets", &targets, true)?;
+        self.inner.set_test_data(&x, &y).map_err(js_error)
+    }
+
+    /// Performs `n` (default 1) mini-batch updates; returns the last batch's mean loss.
+    /// Throws, keeping the last finite weights, if an update would diverge.
+    pub fn step(&mut self, n: Option<f64>) -> Result<f64, JsError> {
+        let n = whole("n", n.unwrap_or(1.0), 1, 1_000_000)?;
+        self.inner.step(n as u32).map_err(js_error)
+    }
+
+    /// Computes the next mini-batch's loss and gradients without updating; see `applyStep`.
+    #[wasm_bindgen(js_name = prepareStep)]
+    pub fn prepare_step(&mut self) -> Result<f64, JsError> {
+        self.inner.prepare_step().map_err(js_error)
+    }
+
+    /// Computes one example's loss and gradients without updating; see `applyStep`.
+    #[wasm_bindgen(js_name = prepareExample)]
+    pub fn prepare_example(&mut self, input: JsValue, target: JsValue) -> Result<f64, JsError> {
+        let x = numbers("input", &input)?;
+        let y = numbers("target", &target)?;
+        self.inner.prepare_example(&x, &y).map_err(js_error)
+    }
+
+    /// Applies the prepared gradients: W <- W - learningRate * mean(dL/dW), likewise b.
+    #[wasm_bindgen(js_name = applyStep)]
+    pub fn apply_step(&mut self) -> Result<(), JsError> {
+        self.inner.apply_step().map_err(js_error)
+    }
+
+    /// `{ dL_dW: [layer][out][in], dL_db: [layer][out] }`: the batch-mean gradients of the
+    /// loss that the last update used.
+    pub fn gradients(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.gradients())
+    }
+
+    /// The seed's chain rule for one example, without updating anything:
+    /// `{ input, target, loss, layers: [{ z, a, dL_dA, dA_dZ, dL_dZ, dL_dW, dL_db, dL_dAprev }] }`.
+    /// `target` is a number, or an array with one number per output.
+    pub fn trace(&self, input: JsValue, target: JsValue) -> Result<JsValue, JsError> {
+        let x = numbers("input", &input)?;
+        let y = numbers("target", &target)?;
+        to_js(&self.inner.trace(&x, &y).map_err(js_error)?)
+    }
+
+    /// The network's output A for one input.
+    pub fn forward(&mut self, input: JsValue) -> Result<Vec<f64>, JsError> {
+        let x = numbers("input", &input)?;
+        self.inner.forward(&x).map_err(js_error)
+    }
+
+    /// Runs one input forward, keeping every neuron's Z and A for the `activationsPtr` and
+    /// `preactivationsPtr` views.
+    pub fn probe(&mut self, input: JsValue) -> Result<(), JsError> {
+        let x = if let Some(f) = input.dyn_ref::<Float64Array>() {
+            // The hot path: a reused Float64Array, read without building a Vec of JsValues.
+            f.to_vec()
+        } else {
+            numbers("input", &input)?
+        };
+        self.inner.probe(&x).map_err(js_error)
+    }
+
+    /// `{ trainLoss, testLoss, trainAccuracy, testAccuracy }` over the whole data sets
+    /// (NaN for an empty set).
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
+        let m = self.inner.evaluate();
+        let o = Object::new();
+        for (k, v) in [
+            ("trainLoss", m.train_loss),
+            ("testLoss", m.test_loss),
+            ("trainAccuracy", m.train_accuracy),
+            ("testAccuracy", m.test_accuracy),
+        ] {
+            Reflect::set(&o, &k.into(), &v.into())
+                .map_err(|_| JsError::new("evaluate: could not build the result"))?;
+        }
+        Ok(o.into())
+    }
+
+    /// Like `evaluate`, but only writes the four numbers into the `metricsPtr` view.
+    #[wasm_bindgen(js_name = refreshMetrics)]
+    pub fn refresh_metrics(&mut self) {
+        self.inner.evaluate();
+    }
+
+    /// Sets W[layer][out][in]; `layer` counts weight layers from 0 (the first hidden layer).
+    #[wasm_bindgen(js_name = setWeight)]
+    pub fn set_weight(
+        &mut self,
+        layer: f64,
+        out: f64,
+        input: f64,
+        value: f64,
+    ) -> Result<(), JsError> {
+        let depth = self.inner.depth();
+        let l = whole("layer", layer, 0, depth - 1)?;
+        let j = whole(
+            "neuron",
+            out,
+            0,
+            config::MAX_NEURONS.max(config::MAX_OUTPUTS),
+        )?;
+        let k = whole("input", input, 0, config::MAX_NEURONS)?;
+        self.inner.set_weight(l, j, k, value).map_err(js_error)
+    }
+
+    /// Sets b[layer][out].
+    #[wasm_bindgen(js_name = setBias)]
+    pub fn set_bias(&mut self, layer: f64, out: f64, value: f64) -> Result<(), JsError> {
+        let depth = self.inner.depth();
+        let l = whole("layer", layer, 0, depth - 1)?;
+        let j = whole(
+            "neuron",
+            out,
+            0,
+            config::MAX_NEURONS.max(config::MAX_OUTPUTS),
+        )?;
+        self.inner.set_bias(l, j, value).map_err(js_error)
+    }
+
+    /// Sets the heatmap colour scale: a Uint8Array of 256 RGBA colours, low to high.
+    #[wasm_bindgen(js_name = setPalette)]
+    pub fn set_palette(&mut self, rgba: &[u8]) -> Result<(), JsError> {
+        self.inner.set_palette(rgba).map_err(js_error)
+    }
+
+    /// Sets up the heatmap: `{ size = 200, thumb = 32, xMin = -6, xMax = 6, yMin = -6, yMax = 6 }`.
+    /// Views of the pixel buffers must be rebuilt afterwards.
+    #[wasm_bindgen(js_name = setGrid)]
+    pub fn set_grid(&mut self, options: JsValue) -> Result<(), JsError> {
+        let o: GridOptions = from_js("grid", options, GRID_KEYS)?;
+        let size = whole("grid.size", o.size.unwrap_or(200.0), 2, network::MAX_GRID)?;
+        let thumb = whole("grid.thumb", o.thumb.unwrap_or(32.0), 2, network::MAX_THUMB)?;
+        let x = (o.x_min.unwrap_or(-6.0), o.x_max.unwrap_or(6.0));
+        let y = (o.y_min.unwrap_or(-6.0), o.y_max.unwrap_or(6.0));
+        self.inner.set_grid(size, thumb, x, y).map_err(js_error)
+    }
+
+    /// Evaluates the output heatmap and every neuron's thumbnail into the pixel buffers.
+    #[wasm_bindgen(js_name = renderGrid)]
+    pub fn render_grid(&mut self) -> Result<(), JsError> {
+        self.inner.render_grid().map_err(js_error)
+    }
+
+    /// [inputs, ...hidden, outputs].
+    #[wasm_bindgen(getter)]
+    pub fn layers(&self) -> Vec<u32> {
+        self.inner.layers().iter().map(|&n| n as u32).collect()
+    }
+
+    /// Numbers per raw input: 2 (x1, x2) when the network computes features, else `layers[0]`.
+    #[wasm_bindgen(getter, js_name = inputSize)]
+    pub fn input_size(&self) -> u32 {
+        self.inner.raw_input_size() as u32
+    }
+
+    /// Completed updates since the network was built.
+    #[wasm_bindgen(getter, js_name = stepCount)]
+    pub fn step_count(&self) -> f64 {
+        self.inner.step_count() as f64
+    }
+
+    /// The mean loss of the last prepared batch.
+    #[wasm_bindgen(getter, js_name = lastLoss)]
+    pub fn last_loss(&self) -> f64 {
+        self.inner.last_loss()
+    }
+
+    /// The output value separating class 0 from class 1 (0 for tanh, else 0.5).
+    #[wasm_bindgen(getter)]
+    pub fn threshold(&self) -> f64 {
+        self.inner.threshold()
+    }
+
+    /// Training examples held.
+    #[wasm_bindgen(getter, js_name = trainSize)]
+    pub fn train_size(&self) -> u32 {
+        self.inner.data_sizes().0 as u32
+    }
+
+    /// Test examples held.
+    #[wasm_bindgen(getter, js_name = testSize)]
+    pub fn test_size(&self) -> u32 {
+        self.inner.data_sizes().1 as u32
+    }
+
+    // Pointers for zero-copy views. They stay valid until the network is freed (the grid
+    // buffers until the next setGrid); a view must be rebuilt whenever wasm memory grows,
+    // because growth detaches the old ArrayBuffer and its views then read as empty.
+
+    /// Address of the weights (f64), layer after layer, each [out][in] row-major.
+    #[wasm_bindgen(js_name = weightsPtr)]
+    pub fn weights_ptr(&self) -> usize {
+        self.inner.weights_buffer().as_ptr() as usize
+    }
+    /// Number of weights.
+    #[wasm_bindgen(js_name = weightsLen)]
+    pub fn weights_len(&self) -> usize {
+        self.inner.weights_buffer().len()
+    }
+    /// Address of the biases (f64), layer after layer.
+    #[wasm_bindgen(js_name = biasesPtr)]
+    pub fn biases_ptr(&self) -> usize {
+        self.inner.biases_buffer().as_ptr() as usize
+    }
+    /// Number of biases.
+    #[wasm_bindgen(js_name = biasesLen)]
+    pub fn biases_len(&self) -> usize {
+        self.inner.biases_buffer().len()
+    }
+    /// Address of the last update's mean dL/dW (f64), laid out like the weights.
+    #[wasm_bindgen(js_name = weightGradientsPtr)]
+    pub fn weight_gradients_ptr(&self) -> usize {
+        self.inner.weight_gradients_buffer().as_ptr() as usize
+    }
+    /// Address of the last update's mean dL/db (f64), laid out like the biases.
+    #[wasm_bindgen(js_name = biasGradientsPtr)]
+    pub fn bias_gradients_ptr(&self) -> usize {
+        self.inner.bias_gradients_buffer().as_ptr() as usize
+    }
+    /// Address of every neuron's A from the last probe (f64), inputs first.
+    #[wasm_bindgen(js_name = activationsPtr)]
+    pub fn activations_ptr(&self) -> usize {
+        self.inner.probe_a().as_ptr() as usize
+    }
+    /// Address of every neuron's Z from the last probe (f64).
+    #[wasm_bindgen(js_name = preactivationsPtr)]
+    pub fn preactivations_ptr(&self) -> usize {
+        self.inner.probe_z().as_ptr() as usize
+    }
+    /// Number of neurons, inputs included (the length of the activation views).
+    #[wasm_bindgen(js_name = neuronCount)]
+    pub fn neuron_count(&self) -> usize {
+        self.inner.probe_a().len()
+    }
+    /// Address of [trainLoss, testLoss, trainAccuracy, testAccuracy] (4 f64).
+    #[wasm_bindgen(js_name = metricsPtr)]
+    pub fn metrics_ptr(&self) -> usize {
+        self.inner.metrics_buffer().as_ptr() as usize
+    }
+    /// Address of the last batch's training-set indices (u32).
+    #[wasm_bindgen(js_name = batchPtr)]
+    pub fn batch_ptr(&self) -> usize {
+        self.inner.batch_buffer().as_ptr() as usize
+    }
+    /// Number of indices in the last batch (0 after prepareExample).
+    #[wasm_bindgen(js_name = batchLen)]
+    pub fn batch_len(&self) -> usize {
+        self.inner.batch_buffer().len()
+    }
+    /// Address of the heatmap's RGBA pixels (u8), size x size, top row first.
+    #[wasm_bindgen(js_name = gridPixelsPtr)]
+    pub fn grid_pixels_ptr(&self) -> usize {
+        self.inner.grid_pixels().as_ptr() as usize
+    }
+    /// Number of heatmap pixel bytes (0 before setGrid).
+    #[wasm_bindgen(js_name = gridPixelsLen)]
+    pub fn grid_pixels_len(&self) -> usize {
+        self.inner.grid_pixels().len()
+    }
+    /// Address of the heatmap's output values (f32), size x size.
+    #[wasm_bindgen(js_name = gridValuesPtr)]
+    pub fn grid_values_ptr(&self) -> usize {
+        self.inner.grid_values().as_ptr() as usize
+    }
+    /// Address of the thumbnail atlas (u8 RGBA): one thumb x thumb tile per neuron, inputs
+    /// first, stacked vertically.
+    #[wasm_bindgen(js_name = thumbPixelsPtr)]
+    pub fn thumb_pixels_ptr(&self) -> usize {
+        self.inner.thumb_pixels().as_ptr() as usize
+    }
+    /// Number of thumbnail atlas bytes.
+    #[wasm_bindgen(js_name = thumbPixelsLen)]
+    pub fn thumb_pixels_len(&self) -> usize {
+        self.inner.thumb_pixels().len()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct GridOptions {
+    size: Option<f64>,
+    thumb: Option<f64>,
+    x_min: Option<f64>,
+    x_max: Option<f64>,
+    y_min: Option<f64>,
+    y_max: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct DatasetOptions {
+    name: Option<String>,
+    count: Option<f64>,
+    noise: Option<f64>,
+    train_ratio: Option<f64>,
+    seed: Option<f64>,
+}
+
+/// `dataset({ name = "circle", count = 500, noise = 0, trainRatio = 50, seed = 1 })`:
+/// seeded 2-D points with 0/1 labels, split into
+/// `{ train: { inputs, targets }, test: { inputs, targets } }` of flat Float64Arrays
+/// (inputs row-major x1, x2), ready for `setTrainingData` and `setTestData`.
+/// `noise` is a percentage from 0 to 50, `trainRatio` the training percentage from 10 to 90.
+#[wasm_bindgen]
+pub fn dataset(options: JsValue) -> Result<JsValue, JsError> {
+    let o: DatasetOptions = from_js("dataset", options, DATASET_KEYS)?;
+    let name = o.name.unwrap_or_else(|| "circle".into());
+    let kind = DatasetKind::parse(&name).ok_or_else(|| {
+        let allowed: Vec<String> = DatasetKind::ALL
+            .iter()
+            .map(|d| format!("\"{}\"", d.name()))
+            .collect();
+        JsError::new(&format!(
+            "dataset.name: unknown value \"{name}\"; allowed: {}",
+            allowed.join(", ")
+        ))
+    })?;
+    let count = whole(
+        "dataset.count",
+        o.count.unwrap_or(500.0),
+        2,
+        dataset::MAX_COUNT,
+    )?;
+    let noise = o.noise.unwrap_or(0.0);
+    if !(noise.is_finite() && (0.0..=50.0).contains(&noise)) {
+        return Err(JsError::new(&format!(
+            "dataset.noise: must be a percentage from 0 to 50, got {}",
+            config::js_number(noise)
+        )));
+    }
+    let ratio = o.train_ratio.unwrap_or(50.0);
+    if !(ratio.is_finite() && (10.0..=90.0).contains(&ratio)) {
+        return Err(JsError::new(&format!(
+            "dataset.trainRatio: must be a percentage from 10 to 90, got {}",
+            config::js_number(ratio)
+        )));
+    }
+    let seed = whole("dataset.seed", o.seed.unwrap_or(1.0), 0, u32::MAX as usize)?;
+    let split = dataset::generate(kind, count, noise, ratio, seed as u64);
+    let part = |p: &dataset::Points| -> Result<JsValue, JsError> {
+        let o = Object::new();
+        let set = |k: &str, v: &[f64]| Reflect::set(&o, &k.into(), &Float64Array::from(v).into());
+        set("inputs", &p.inputs)
+            .and(set("targets", &p.targets))
+            .map_err(|_| JsError::new("dataset: could not build the result"))?;
+        Ok(o.into())
+    };
+    let out = Object::new();
+    Reflect::set(&out, &"train".into(), &part(&split.train)?)
+        .map_err(|_| JsError::new("dataset: could not build the result"))?;
+    Reflect::set(&out, &"test".into(), &part(&split.test)?)
+        .map_err(|_| JsError::new("dataset: could not build the result"))?;
+    Ok(out.into())
+}
+
+/// The wasm module's memory, for building typed-array views from the `...Ptr` methods.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
