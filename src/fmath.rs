@@ -22,23 +22,43 @@ fn reduce_ln2(x: f64) -> (i64, f64) {
     (n, (x - nf * LN2_HI) - nf * LN2_LO)
 }
 
-/// e^r - 1 for |r| <= ln2 / 2: Taylor series to r^13, whose truncation error is below
+/// e^r - 1 for |r| <= ln2 / 2: the Taylor series to r^13, whose truncation error is below
 /// 1e-17 relative on that interval.
+///
+/// Evaluated by Estrin's scheme (pairs of terms combined with r^2, r^4, r^8) rather than
+/// Horner's: the same terms, but a dependency chain of about 8 operations instead of 26,
+/// which matters because every tanh in the training loop waits on it.
 #[inline(always)]
 fn expm1_reduced(r: f64) -> f64 {
-    let mut p = 1.0 / 6_227_020_800.0; // 1/13!
-    p = p * r + 1.0 / 479_001_600.0;
-    p = p * r + 1.0 / 39_916_800.0;
-    p = p * r + 1.0 / 3_628_800.0;
-    p = p * r + 1.0 / 362_880.0;
-    p = p * r + 1.0 / 40_320.0;
-    p = p * r + 1.0 / 5_040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    r + r * r * p
+    // c_i = 1 / (i + 2)!, the coefficients of r^(i+2).
+    const C: [f64; 12] = [
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5_040.0,
+        1.0 / 40_320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+        1.0 / 6_227_020_800.0,
+    ];
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let p01 = C[0] + C[1] * r;
+    let p23 = C[2] + C[3] * r;
+    let p45 = C[4] + C[5] * r;
+    let p67 = C[6] + C[7] * r;
+    let p89 = C[8] + C[9] * r;
+    let p1011 = C[10] + C[11] * r;
+    let q03 = p01 + r2 * p23;
+    let q47 = p45 + r2 * p67;
+    let q811 = p89 + r2 * p1011;
+    let q = q03 + r4 * q47 + r8 * q811;
+    r + r2 * q
 }
 
 /// 2^n as a double, for -1022 <= n <= 1023.

@@ -192,6 +192,8 @@ pub struct Network {
     batch: Vec<u32>,
     /// Whether `dw`/`db` hold gradients that `apply_step` has not used yet.
     prepared: bool,
+    /// Whether every prepared gradient is finite.
+    gradients_finite: bool,
     last_loss: f64,
     blk: Block<f64, LANES>,
     probe_z: Vec<f64>,
@@ -222,6 +224,28 @@ fn default_palette() -> Vec<u8> {
         lut.push(255);
     }
     lut
+}
+
+/// The largest |v| in `values`, and whether every value is finite. Four independent lanes
+/// keep it vectorisable; `v * 0` is 0 for finite v and NaN otherwise.
+fn scan(values: &[f64]) -> (f64, bool) {
+    let mut max = [0.0f64; 4];
+    let mut poison = [0.0f64; 4];
+    let mut chunks = values.chunks_exact(4);
+    for c in &mut chunks {
+        for q in 0..4 {
+            let a = c[q].abs();
+            max[q] = if a > max[q] { a } else { max[q] };
+            poison[q] += c[q] * 0.0;
+        }
+    }
+    for &v in chunks.remainder() {
+        let a = v.abs();
+        max[0] = if a > max[0] { a } else { max[0] };
+        poison[0] += v * 0.0;
+    }
+    let m = max.iter().fold(0.0f64, |m, &a| if a > m { a } else { m });
+    (m, poison.iter().all(|&p| p == 0.0))
 }
 
 fn shape_of<'a>(settings: &'a Settings, w_off: &'a [usize], b_off: &'a [usize]) -> Shape<'a> {
@@ -330,6 +354,7 @@ impl Network {
             rng: Rng::new(u64::from(seed) ^ 0x0bde_0bde_0bde),
             batch: Vec::new(),
             prepared: false,
+            gradients_finite: true,
             last_loss: f64::NAN,
             probe_z: vec![0.0; neurons],
             probe_a: vec![0.0; neurons],
@@ -564,8 +589,10 @@ impl Network {
         }
     }
 
-    /// Mean loss and batch-mean gradients over training examples `batch`, into `dw`, `db`.
-    fn compute_gradients(&mut self, batch: &[u32]) -> f64 {
+    /// Batch-mean gradients over training examples `batch`, into `dw`, `db`, and the mean
+    /// loss when `with_loss` (NaN otherwise: a loss costs an exp and a log per output, and
+    /// `step(n)` only reports the last batch's). Records whether every gradient is finite.
+    fn compute_gradients(&mut self, batch: &[u32], with_loss: bool) -> f64 {
         // Built from the fields it needs, so the buffers below can be borrowed mutably.
         let shape = shape_of(&self.settings, &self.w_off, &self.b_off);
         let (n_in, n_out, depth) = (shape.layers[0], self.output_size(), shape.depth());
@@ -584,7 +611,9 @@ impl Network {
                 let mut delta = [0.0; LANES];
                 for (q, &i) in idx.iter().enumerate() {
                     let y = self.train.y[i as usize * n_out + j];
-                    loss += loss_fn.value(output, z[q], a[q], y);
+                    if with_loss {
+                        loss += loss_fn.value(output, z[q], a[q], y);
+                    }
                     delta[q] = loss_fn.dl_dz(output, a[q], y);
                 }
                 blk.delta[j] = delta;
@@ -592,13 +621,25 @@ impl Network {
             kernel::backward(&shape, &self.w, blk, &mut self.dw_lanes, &mut self.db_lanes);
         }
         let scale = 1.0 / batch.len() as f64;
-        for (g, lanes) in self.dw.iter_mut().zip(&self.dw_lanes) {
-            *g = kernel::lane_sum(lanes) * scale;
+        // g * 0 is 0 for finite g and NaN otherwise, so `poison` stays 0 iff all are finite.
+        let mut poison = 0.0;
+        for l in 0..depth {
+            let (n_in, n_out, wo) = (shape.layers[l], shape.layers[l + 1], shape.w_off[l]);
+            for j in 0..n_out {
+                for k in 0..n_in {
+                    // The lane accumulators are transposed ([k][j]); see kernel::backward.
+                    let g = kernel::lane_sum(&self.dw_lanes[wo + k * n_out + j]) * scale;
+                    self.dw[wo + j * n_in + k] = g;
+                    poison += g * 0.0;
+                }
+            }
         }
         for (g, lanes) in self.db.iter_mut().zip(&self.db_lanes) {
             *g = kernel::lane_sum(lanes) * scale;
+            poison += *g * 0.0;
         }
-        loss * scale
+        self.gradients_finite = poison == 0.0;
+        if with_loss { loss * scale } else { f64::NAN }
     }
 
     // ---- training ------------------------------------------------------------------------
@@ -609,6 +650,10 @@ impl Network {
     /// Batches cycle through the training set in a seeded order, reshuffled every epoch; a
     /// batch size of at least the number of examples means the whole set, in order.
     pub fn prepare_step(&mut self) -> Result<f64> {
+        self.prepare_batch(true)
+    }
+
+    fn prepare_batch(&mut self, with_loss: bool) -> Result<f64> {
         let n = self.train.n;
         if n == 0 {
             return Err(Error::new(
@@ -631,7 +676,7 @@ impl Network {
                 self.cursor += 1;
             }
         }
-        let loss = self.compute_gradients(&batch);
+        let loss = self.compute_gradients(&batch, with_loss);
         self.batch = batch;
         self.prepared = true;
         self.last_loss = loss;
@@ -653,7 +698,7 @@ impl Network {
                 n: 1,
             },
         );
-        let loss = self.compute_gradients(&[0]);
+        let loss = self.compute_gradients(&[0], true);
         self.train = saved;
         self.batch.clear();
         self.prepared = true;
@@ -675,7 +720,9 @@ impl Network {
         }
         self.prepared = false;
         let lr = self.settings.training.learning_rate;
-        if !self.last_loss.is_finite() || self.dw.iter().chain(&self.db).any(|g| !g.is_finite()) {
+        // The loss is NaN when it was not computed (inside `step(n)`); the bound checked after
+        // the previous update already guarantees it is finite then.
+        if self.last_loss.is_infinite() || !self.gradients_finite {
             return Err(self.diverged());
         }
         self.save();
@@ -710,58 +757,65 @@ impl Network {
         )
     }
 
+    /// Copies what an update changes, to undo it: the parameters, and the optimizer's
+    /// moments unless it is plain sgd, which has none.
     fn save(&mut self) {
         let (nw, nb) = (self.w.len(), self.b.len());
         let s = &mut self.saved;
         s[..nw].copy_from_slice(&self.w);
-        s[nw..2 * nw].copy_from_slice(&self.mw);
-        s[2 * nw..3 * nw].copy_from_slice(&self.vw);
-        let o = 3 * nw;
-        s[o..o + nb].copy_from_slice(&self.b);
-        s[o + nb..o + 2 * nb].copy_from_slice(&self.mb);
-        s[o + 2 * nb..o + 3 * nb].copy_from_slice(&self.vb);
+        s[3 * nw..3 * nw + nb].copy_from_slice(&self.b);
+        if self.settings.training.optimizer != Optimizer::Sgd {
+            s[nw..2 * nw].copy_from_slice(&self.mw);
+            s[2 * nw..3 * nw].copy_from_slice(&self.vw);
+            let o = 3 * nw;
+            s[o + nb..o + 2 * nb].copy_from_slice(&self.mb);
+            s[o + 2 * nb..o + 3 * nb].copy_from_slice(&self.vb);
+        }
     }
 
     fn restore(&mut self) {
         let (nw, nb) = (self.w.len(), self.b.len());
         let s = &self.saved;
         self.w.copy_from_slice(&s[..nw]);
-        self.mw.copy_from_slice(&s[nw..2 * nw]);
-        self.vw.copy_from_slice(&s[2 * nw..3 * nw]);
-        let o = 3 * nw;
-        self.b.copy_from_slice(&s[o..o + nb]);
-        self.mb.copy_from_slice(&s[o + nb..o + 2 * nb]);
-        self.vb.copy_from_slice(&s[o + 2 * nb..o + 3 * nb]);
+        self.b.copy_from_slice(&s[3 * nw..3 * nw + nb]);
+        if self.settings.training.optimizer != Optimizer::Sgd {
+            self.mw.copy_from_slice(&s[nw..2 * nw]);
+            self.vw.copy_from_slice(&s[2 * nw..3 * nw]);
+            let o = 3 * nw;
+            self.mb.copy_from_slice(&s[o + nb..o + 2 * nb]);
+            self.vb.copy_from_slice(&s[o + 2 * nb..o + 3 * nb]);
+        }
     }
 
-    /// Whether every parameter is finite and every train and test loss stays finite.
+    /// Whether every parameter (and optimizer moment) is finite and every train and test
+    /// loss stays finite.
     ///
-    /// A cheap bound on |Z| through the layers (row sums of |W| times the input bound) settles
-    /// almost every case; only when the bound passes 1e150 are the losses evaluated.
+    /// A cheap bound settles almost every case: |Z| of layer l is at most
+    /// in * max|W| * (bound on |A_prev|) + max|b|, and a sigmoid or tanh resets the bound to 1.
+    /// Only when the bound passes 1e150 are the losses evaluated.
     fn losses_stay_finite(&mut self) -> bool {
-        if self.w.iter().chain(&self.b).any(|v| !v.is_finite())
-            || self.mw.iter().chain(&self.vw).any(|v| !v.is_finite())
+        if self.settings.training.optimizer != Optimizer::Sgd
+            && !(scan(&self.mw).1 && scan(&self.vw).1 && scan(&self.mb).1 && scan(&self.vb).1)
         {
             return false;
         }
         let mut bound = self.input_bound;
         for l in 0..self.depth() {
             let (n_in, n_out) = self.shape(l);
-            let w = &self.w[self.w_off[l]..self.w_off[l] + n_in * n_out];
-            let b = &self.b[self.b_off[l]..self.b_off[l] + n_out];
-            let mut z_bound = 0.0f64;
-            for j in 0..n_out {
-                let row: f64 = w[j * n_in..(j + 1) * n_in].iter().map(|v| v.abs()).sum();
-                z_bound = z_bound.max(row * bound + b[j].abs());
+            let (w_max, w_finite) = scan(&self.w[self.w_off[l]..self.w_off[l] + n_in * n_out]);
+            let (b_max, b_finite) = scan(&self.b[self.b_off[l]..self.b_off[l] + n_out]);
+            if !(w_finite && b_finite) {
+                return false;
+            }
+            let z_bound = n_in as f64 * w_max * bound + b_max;
+            if z_bound >= SAFE_Z {
+                let m = self.evaluate();
+                return m.train_loss.is_finite() && (self.test.n == 0 || m.test_loss.is_finite());
             }
             bound = match self.activation(l) {
                 Activation::Sigmoid | Activation::Tanh => 1.0,
                 _ => z_bound,
             };
-            if z_bound >= SAFE_Z {
-                let m = self.evaluate();
-                return m.train_loss.is_finite() && (self.test.n == 0 || m.test_loss.is_finite());
-            }
         }
         true
     }
@@ -778,8 +832,8 @@ impl Network {
             ));
         }
         let mut loss = f64::NAN;
-        for _ in 0..n {
-            loss = self.prepare_step()?;
+        for i in 0..n {
+            loss = self.prepare_batch(i + 1 == n)?;
             self.apply_step()?;
         }
         Ok(loss)
