@@ -22,7 +22,7 @@ use crate::kernel::{self, Block, Lanes, Shape};
 /// Examples per block in training and evaluation (f64: two SIMD vectors).
 const LANES: usize = 4;
 /// Pixels per block in heatmaps (f32: two SIMD vectors).
-const GRID_LANES: usize = 8;
+const GRID_LANES: usize = 16;
 use crate::loss::Loss;
 use crate::optimizer::Optimizer;
 use crate::rng::Rng;
