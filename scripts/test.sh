@@ -25,6 +25,8 @@ stage fmt        cargo fmt --check
 stage clippy     cargo clippy --all-targets -- -D warnings
 stage cargo-test cargo test
 stage wasm-test  wasm-pack test --mode no-install --headless --chrome
+# The built pkg/ in Node: traces against an independent autodiff, bad input from JS.
+stage node       node --test tests/node/*.test.mjs
 # Node's runner; the shell expands the glob so every tests/e2e/*.test.mjs runs
 # on any Node version (harness.mjs and fixtures/ are not test files).
 stage e2e        node --test tests/e2e/*.test.mjs

@@ -178,12 +178,20 @@ fn parse_name<T: Copy>(
         })
 }
 
-/// Formats a number as JavaScript would print it (`Infinity`, not `inf`).
+/// Formats a number as JavaScript would print it (`Infinity`, not `inf`; `1e+300`, not
+/// three hundred digits).
 pub fn js_number(v: f64) -> String {
     if v == f64::INFINITY {
         "Infinity".into()
     } else if v == f64::NEG_INFINITY {
         "-Infinity".into()
+    } else if v != 0.0 && (v.abs() >= 1e21 || v.abs() < 1e-6) {
+        // JS switches to exponent notation at these magnitudes, with an explicit "+".
+        let e = format!("{v:e}");
+        match e.split_once('e') {
+            Some((m, x)) if !x.starts_with('-') => format!("{m}e+{x}"),
+            _ => e,
+        }
     } else {
         v.to_string()
     }

@@ -143,10 +143,6 @@ struct Data {
 struct Grid {
     size: usize,
     thumb: usize,
-    x_min: f64,
-    x_max: f64,
-    y_min: f64,
-    y_max: f64,
     blk: Block<f32, GRID_LANES>,
     /// The parameters in f32: a heatmap needs three digits, and f32 lanes are twice as wide.
     w: Vec<f32>,
@@ -157,6 +153,13 @@ struct Grid {
     thumbs: Vec<u8>,
     /// The output neuron 0's value at each pixel.
     values: Vec<f32>,
+    /// The network's inputs (features) at every heatmap pixel, computed once by `set_grid`:
+    /// row after row, each row feature-major over its columns padded to whole blocks.
+    inputs: Vec<f32>,
+    /// The same for the thumbnail grid.
+    thumb_inputs: Vec<f32>,
+    /// Each input's largest magnitude on the thumbnail grid, to scale the input thumbnails.
+    input_scale: Vec<f32>,
 }
 
 /// A fully connected network with its training data, optimizer state and display buffers.
@@ -246,6 +249,33 @@ fn scan(values: &[f64]) -> (f64, bool) {
     }
     let m = max.iter().fold(0.0f64, |m, &a| if a > m { a } else { m });
     (m, poison.iter().all(|&p| p == 0.0))
+}
+
+/// Columns of a grid row rounded up to whole blocks of GRID_LANES.
+fn padded(res: usize) -> usize {
+    res.div_ceil(GRID_LANES) * GRID_LANES
+}
+
+/// Runs GRID_LANES grid points forward in f32: row `row`, columns from `col`, of a
+/// `res` x `res` grid whose inputs are cached in `inputs` (see [`Grid::inputs`]).
+#[allow(clippy::too_many_arguments)]
+fn grid_block(
+    blk: &mut Block<f32, GRID_LANES>,
+    inputs: &[f32],
+    w: &[f32],
+    b: &[f32],
+    shape: &Shape,
+    row: usize,
+    col: usize,
+    res: usize,
+) {
+    let n_in = shape.layers[0];
+    let cols = padded(res);
+    let base = row * n_in * cols + col;
+    for (k, a) in blk.a[0][..n_in].iter_mut().enumerate() {
+        a.copy_from_slice(&inputs[base + k * cols..base + k * cols + GRID_LANES]);
+    }
+    kernel::forward(shape, w, b, blk);
 }
 
 fn shape_of<'a>(settings: &'a Settings, w_off: &'a [usize], b_off: &'a [usize]) -> Shape<'a> {
@@ -1197,21 +1227,48 @@ impl Network {
             }
         }
         let neurons: usize = self.settings.layers.iter().sum();
+        let n_in = self.settings.layers[0];
+        let heat_inputs = self.grid_inputs(size, x, y);
+        let thumb_inputs = self.grid_inputs(thumb, x, y);
+        let mut input_scale = vec![0.0f32; n_in];
+        for (i, v) in thumb_inputs.iter().enumerate() {
+            let k = i / padded(thumb) % n_in;
+            input_scale[k] = input_scale[k].max(v.abs());
+        }
         self.grid = Some(Grid {
             size,
             thumb,
-            x_min: x.0,
-            x_max: x.1,
-            y_min: y.0,
-            y_max: y.1,
             blk: Block::new(&self.settings.layers),
             w: vec![0.0; self.w.len()],
             b: vec![0.0; self.b.len()],
             pixels: vec![0; size * size * 4],
             thumbs: vec![0; thumb * thumb * 4 * neurons],
             values: vec![0.0; size * size],
+            inputs: heat_inputs,
+            thumb_inputs,
+            input_scale,
         });
         Ok(())
+    }
+
+    /// The network's inputs at the centres of a `res` x `res` grid over the plane, as
+    /// [`Grid::inputs`] lays them out. Features (sin among them) are computed here, once.
+    fn grid_inputs(&self, res: usize, x: (f64, f64), y: (f64, f64)) -> Vec<f32> {
+        let n_in = self.settings.layers[0];
+        let cols = padded(res);
+        let mut out = vec![0.0f32; res * n_in * cols];
+        let mut a0 = [0.0; config::MAX_INPUTS];
+        for row in 0..res {
+            let yv = y.1 - (row as f64 + 0.5) * (y.1 - y.0) / res as f64;
+            for col in 0..res {
+                let xv = x.0 + (col as f64 + 0.5) * (x.1 - x.0) / res as f64;
+                self.featurize(&[xv, yv], &mut a0[..n_in]);
+                for k in 0..n_in {
+                    out[(row * n_in + k) * cols + col] = a0[k] as f32;
+                }
+            }
+        }
+        out
     }
 
     /// Evaluates the network over the grid: the output heatmap (output neuron 0) and every
@@ -1247,10 +1304,15 @@ impl Network {
         }
         let shape = self.kernel_shape();
         let depth = shape.depth();
-        let n_in = shape.layers[0];
+        // The output layer's scale is centred on the class threshold, so the middle colour
+        // is the decision boundary: [-1, 1] around 0 for tanh, [0, 1] around 1/2 otherwise.
+        let threshold = self.threshold() as f32;
         let range = |l: usize| -> (f32, f32) {
             if l == 0 {
                 return (-1.0, 1.0);
+            }
+            if l == depth {
+                return (2.0 * threshold - 1.0, 1.0);
             }
             let (lo, hi) = shape.activation(l - 1).display_range();
             (lo as f32, hi as f32)
@@ -1259,7 +1321,7 @@ impl Network {
         let (size, (lo, hi)) = (g.size, range(depth));
         for row in 0..size {
             for col in (0..size).step_by(GRID_LANES) {
-                self.grid_block(g, &shape, row, col, size);
+                grid_block(&mut g.blk, &g.inputs, &g.w, &g.b, &shape, row, col, size);
                 for q in 0..GRID_LANES.min(size - col) {
                     let v = g.blk.a[depth][0][q];
                     let p = row * size + col + q;
@@ -1270,56 +1332,34 @@ impl Network {
         }
         // Thumbnails of every neuron. Inputs are scaled by their largest magnitude on the grid.
         let t = g.thumb;
-        let mut input_scale = [0.0f32; config::MAX_INPUTS];
-        for pass in 0..2 {
-            for row in 0..t {
-                for col in (0..t).step_by(GRID_LANES) {
-                    self.grid_block(g, &shape, row, col, t);
-                    let lanes = GRID_LANES.min(t - col);
-                    if pass == 0 {
-                        for (k, a) in g.blk.a[0][..n_in].iter().enumerate() {
-                            for &v in &a[..lanes] {
-                                input_scale[k] = input_scale[k].max(v.abs());
-                            }
+        for row in 0..t {
+            for col in (0..t).step_by(GRID_LANES) {
+                grid_block(&mut g.blk, &g.thumb_inputs, &g.w, &g.b, &shape, row, col, t);
+                let lanes = GRID_LANES.min(t - col);
+                let mut neuron = 0;
+                for (l, layer) in g.blk.a.iter().enumerate() {
+                    let (lo, hi) = range(l);
+                    for (j, a) in layer.iter().enumerate() {
+                        let scale = if l == 0 {
+                            1.0 / g.input_scale[j].max(f32::MIN_POSITIVE)
+                        } else {
+                            1.0
+                        };
+                        for (q, &v) in a[..lanes].iter().enumerate() {
+                            let o = (neuron * t * t + row * t + col + q) * 4;
+                            Network::colour(
+                                &self.palette,
+                                v * scale,
+                                lo,
+                                hi,
+                                &mut g.thumbs[o..o + 4],
+                            );
                         }
-                        continue;
-                    }
-                    let mut neuron = 0;
-                    for (l, layer) in g.blk.a.iter().enumerate() {
-                        let (lo, hi) = range(l);
-                        for (j, a) in layer.iter().enumerate() {
-                            for (q, &v) in a[..lanes].iter().enumerate() {
-                                let v = if l == 0 {
-                                    v / input_scale[j].max(f32::MIN_POSITIVE)
-                                } else {
-                                    v
-                                };
-                                let o = (neuron * t * t + row * t + col + q) * 4;
-                                Network::colour(&self.palette, v, lo, hi, &mut g.thumbs[o..o + 4]);
-                            }
-                            neuron += 1;
-                        }
+                        neuron += 1;
                     }
                 }
             }
         }
-    }
-
-    /// Runs GRID_LANES grid points forward in f32: row `row`, columns from `col`, of a
-    /// `res` x `res` sampling of the plane.
-    fn grid_block(&self, g: &mut Grid, shape: &Shape, row: usize, col: usize, res: usize) {
-        let n_in = shape.layers[0];
-        let y = g.y_max - (row as f64 + 0.5) * (g.y_max - g.y_min) / res as f64;
-        let dx = (g.x_max - g.x_min) / res as f64;
-        let mut a0 = [0.0; config::MAX_INPUTS];
-        for q in 0..GRID_LANES {
-            let x = g.x_min + ((col + q) as f64 + 0.5) * dx;
-            self.featurize(&[x, y], &mut a0[..n_in]);
-            for k in 0..n_in {
-                g.blk.a[0][k][q] = a0[k] as f32;
-            }
-        }
-        kernel::forward(shape, &g.w, &g.b, &mut g.blk);
     }
 
     // ---- raw buffers, for zero-copy views ------------------------------------------------------

@@ -62,18 +62,95 @@ fn from_js<T: for<'de> Deserialize<'de>>(
                 allowed.join(", ")
             )));
         }
+        // Check each field's JS type first: serde-wasm-bindgen's own messages for a wrong
+        // type speak Rust ("expected f64") or, for a string where an array belongs, only
+        // pass on a JS TypeError.
+        let v = Reflect::get(&value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
+        let kind = field_kind(&key);
+        let ok = v.is_undefined()
+            || v.is_null()
+            || match kind {
+                "an array" => Array::is_array(&v),
+                "a string" => v.is_string(),
+                _ => v.as_f64().is_some(),
+            };
+        if !ok {
+            return Err(JsError::new(&format!(
+                "{}: must be {kind}, got {}",
+                field_path(what, &key),
+                describe(&v)
+            )));
+        }
     }
     let de = serde_wasm_bindgen::Deserializer::from(value);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
-        let inner = inner.strip_prefix("Error: ").unwrap_or(&inner).to_string();
+        let inner = humanize(inner.strip_prefix("Error: ").unwrap_or(&inner));
         if path == "." || path.is_empty() {
             JsError::new(&format!("{what}: {inner}"))
         } else {
-            JsError::new(&format!("{path}: {inner}"))
+            JsError::new(&format!("{}: {inner}", field_path(what, &path)))
         }
     })
+}
+
+/// How a message names a field: a config's, state's or settings' fields by themselves
+/// (`learningRate`), a grid's or dataset's under its name (`grid.size`, `dataset.count`).
+fn field_path(what: &str, path: &str) -> String {
+    match what {
+        "config" | "state" | "settings" => path.to_string(),
+        _ => format!("{what}.{path}"),
+    }
+}
+
+/// The JS type of a config, state, grid or dataset field.
+fn field_kind(key: &str) -> &'static str {
+    match key {
+        "layers" | "features" | "weights" | "biases" => "an array",
+        "hidden" | "output" | "loss" | "optimizer" | "regularization" | "name" => "a string",
+        _ => "a number",
+    }
+}
+
+/// Rewrites serde's "invalid type: string \"4\", expected f64" (an item inside an array
+/// field) in JS terms: "must be a number, got the string \"4\"".
+fn humanize(inner: &str) -> String {
+    let Some((got, expected)) = inner
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    else {
+        if inner.contains("TypeError") {
+            return "must be an array here (of numbers, or of arrays of numbers)".into();
+        }
+        return inner.to_string();
+    };
+    let expected = match expected {
+        "f64" => "a number",
+        "a sequence" => "an array",
+        other => other,
+    };
+    let got = if got.starts_with("JsValue(Object") {
+        "an object".to_string()
+    } else if got.starts_with("JsValue(") {
+        "a value of another type".to_string()
+    } else if let Some(s) = got.strip_prefix("string ") {
+        format!("the string {s}")
+    } else if got == "unit value" {
+        "null".to_string()
+    } else if let Some(n) = got
+        .strip_prefix("floating point ")
+        .or_else(|| got.strip_prefix("integer "))
+    {
+        let n = n.trim_matches('`');
+        match n.parse::<f64>() {
+            Ok(v) => format!("the number {}", config::js_number(v)),
+            Err(_) => format!("the number {n}"),
+        }
+    } else {
+        got.replace('`', "")
+    };
+    format!("must be {expected}, got {got}")
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -130,8 +207,17 @@ fn numbers(field: &str, value: &JsValue) -> Result<Vec<f64>, JsError> {
     Ok(out)
 }
 
-/// Reads rows of numbers: a flat Float64Array (row-major), or an array of arrays, flattened.
-fn rows(field: &str, value: &JsValue, flat_numbers_ok: bool) -> Result<Vec<f64>, JsError> {
+/// Reads rows of numbers, row-major: a flat Float64Array; an array of rows (arrays or
+/// Float64Arrays) of exactly `width` numbers each; or, where `flat_numbers_ok`, a flat
+/// array of numbers. Rows are checked one by one, so `[[1, 2, 3], [4]]` is refused
+/// rather than flattened into two rows of two.
+fn rows(
+    field: &str,
+    value: &JsValue,
+    width: usize,
+    what: &str,
+    flat_numbers_ok: bool,
+) -> Result<Vec<f64>, JsError> {
     if let Some(f) = value.dyn_ref::<Float64Array>() {
         return Ok(f.to_vec());
     }
@@ -141,14 +227,32 @@ fn rows(field: &str, value: &JsValue, flat_numbers_ok: bool) -> Result<Vec<f64>,
             describe(value)
         ))
     })?;
+    // A flat list holds only numbers, a list of rows only rows; the first item decides.
+    let flat = flat_numbers_ok && array.length() > 0 && array.get(0).as_f64().is_some();
     let mut out = Vec::new();
     for (i, row) in array.iter().enumerate() {
-        let number_row = flat_numbers_ok && row.as_f64().is_some();
-        if number_row || Array::is_array(&row) || row.is_instance_of::<Float64Array>() {
-            out.extend(numbers(&format!("{field}[{i}]"), &row)?);
+        let item = format!("{field}[{i}]");
+        if flat {
+            let n = row.as_f64().ok_or_else(|| {
+                JsError::new(&format!(
+                    "{item}: must be a number like the items before it (a flat list), got {}",
+                    describe(&row)
+                ))
+            })?;
+            out.push(n);
+        } else if Array::is_array(&row) || row.is_instance_of::<Float64Array>() {
+            let r = numbers(&item, &row)?;
+            if r.len() != width {
+                return Err(JsError::new(&format!(
+                    "{item}: must have {width} number(s){what}, got {}",
+                    r.len()
+                )));
+            }
+            out.extend(r);
         } else {
+            let either = if flat_numbers_ok { "a number, or " } else { "" };
             return Err(JsError::new(&format!(
-                "{field}[{i}]: must be an array of numbers, got {}",
+                "{item}: must be {either}an array of {width} number(s){what}, got {}",
                 describe(&row)
             )));
         }
@@ -165,6 +269,34 @@ fn whole(field: &str, v: f64, lo: usize, hi: usize) -> Result<usize, JsError> {
 #[wasm_bindgen]
 pub struct Network {
     inner: network::Network,
+}
+
+impl Network {
+    /// Reads `inputs` (rows of raw inputs) and `targets` (one number per output, per example)
+    /// for `setTrainingData` or `setTestData`.
+    fn read_data(
+        &self,
+        name: &str,
+        inputs: &JsValue,
+        targets: &JsValue,
+    ) -> Result<(Vec<f64>, Vec<f64>), JsError> {
+        let d = self.inner.raw_input_size();
+        let what = if self.inner.features().is_some() {
+            " (x1, x2)"
+        } else {
+            ""
+        };
+        let x = rows(&format!("{name}.inputs"), inputs, d, what, d == 1)?;
+        let outputs = self.inner.layers().last().copied().unwrap_or(1);
+        let y = rows(
+            &format!("{name}.targets"),
+            targets,
+            outputs,
+            ", one per output",
+            true,
+        )?;
+        Ok((x, y))
+    }
 }
 
 #[wasm_bindgen]
@@ -211,16 +343,14 @@ impl Network {
     /// `targets`: one number per example and output.
     #[wasm_bindgen(js_name = setTrainingData)]
     pub fn set_training_data(&mut self, inputs: JsValue, targets: JsValue) -> Result<(), JsError> {
-        let x = rows("training.inputs", &inputs, self.inner.raw_input_size() == 1)?;
-        let y = rows("training.targets", &targets, true)?;
+        let (x, y) = self.read_data("training", &inputs, &targets)?;
         self.inner.set_training_data(&x, &y).map_err(js_error)
     }
 
     /// Replaces the test set, like `setTrainingData`.
     #[wasm_bindgen(js_name = setTestData)]
     pub fn set_test_data(&mut self, inputs: JsValue, targets: JsValue) -> Result<(), JsError> {
-        let x = rows("test.inputs", &inputs, self.inner.raw_input_size() == 1)?;
-        let y = rows("test.targets", &targets, true)?;
+        let (x, y) = self.read_data("test", &inputs, &targets)?;
         self.inner.set_test_data(&x, &y).map_err(js_error)
     }
 

@@ -89,9 +89,16 @@ export class NetworkViews {
     return this;
   }
 
-  /** The current batch's training-set indices (a fresh view; read rarely). */
+  /** The last prepared batch's training-set indices (a view, rebuilt only when it moved). */
   batch() {
-    return new Uint32Array(this.engine.memory.buffer, this.net.batchPtr(), this.net.batchLen());
+    const buffer = this.engine.memory.buffer;
+    const ptr = this.net.batchPtr();
+    const len = this.net.batchLen();
+    const v = this._batch;
+    if (!v || v.buffer !== buffer || v.byteOffset !== ptr || v.length !== len) {
+      this._batch = new Uint32Array(buffer, ptr, len);
+    }
+    return this._batch;
   }
 
   /** Index of W[l][j][k] (l counts weight layers from 0) in `weights` and `dL_dW`. */

@@ -1,0 +1,566 @@
+// The chain-rule inspector (www/inspector.js) in its fixture (tests/e2e/fixtures/inspector.html):
+// a real 2-4-2-1 tanh/sigmoid/bce network trained on the circle data, the panel in a shadow
+// root, served under the CSP that <backprop-viz> must live with. Every number the panel shows
+// is read back from the DOM and compared with net.trace() computed in the page, and every
+// test fails on any console error (a CSP violation is one).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import fs from "node:fs";
+import { serve, launch, openPage, assertNoErrors, SCREENSHOT_DIR } from "./harness.mjs";
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+let server;
+let browser;
+
+before(async () => {
+  server = await serve({ headers: () => ({ "Content-Security-Policy": CSP }) });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openFixture(query, { viewport } = {}) {
+  const opened = await openPage(browser, `${server.url}tests/e2e/fixtures/inspector.html?${query}`, viewport ? { viewport } : {});
+  await opened.page.waitForSelector("body[data-ready=yes]", { timeout: 15_000 });
+  return opened;
+}
+
+/** Every number slot in the panel: { slot: { text, title } } (first occurrence of each). */
+function readSlots(page) {
+  return page.evaluate(() => {
+    const root = document.getElementById("host").shadowRoot;
+    const out = {};
+    for (const el of root.querySelectorAll("[data-slot]")) {
+      if (!(el.dataset.slot in out)) out[el.dataset.slot] = { text: el.textContent.trim(), title: el.title };
+    }
+    return out;
+  });
+}
+
+/** The engine's trace for the fixture's current example, plus the weights. */
+function traceInPage(page) {
+  return page.evaluate(() => {
+    const { net, example } = window.fixture;
+    const ex = example();
+    const t = net.trace(ex.input, ex.target);
+    const s = net.toState();
+    return { trace: t, weights: s.weights, biases: s.biases };
+  });
+}
+
+async function formatIn(page, x) {
+  return page.evaluate(async (v) => (await import("/www/inspector.js")).formatNumber(v), x);
+}
+
+/** The slot shows `value` at the panel's precision, and its hover title is the full value. */
+async function assertShown(page, slots, slot, value) {
+  const s = slots[slot];
+  assert.ok(s, `the panel shows ${slot}`);
+  assert.equal(s.title, String(value), `${slot}: the hover title is the full value`);
+  assert.equal(s.text, await formatIn(page, value), `${slot}: shown at 4 significant digits`);
+  if (Number.isFinite(value) && value !== 0) {
+    const shown = await page.evaluate(async (t) => (await import("/www/inspector.js")).parseNumber(t), s.text);
+    assert.ok(Math.abs(shown - value) <= 5e-4 * Math.abs(value), `${slot}: ${s.text} is ${value} to the shown precision`);
+  }
+}
+
+function relClose(a, b, tol) {
+  return Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
+
+const fdAgrees = (page, what) =>
+  page.evaluate((w) => {
+    const root = document.getElementById("host").shadowRoot;
+    const slot = root.querySelector(`[data-slot="fd:${w}"]`);
+    const verdict = slot?.closest(".insp-check")?.querySelector(".insp-verdict");
+    return { title: slot?.title, agree: verdict?.dataset.agree, digits: Number(verdict?.dataset.digits), text: verdict?.textContent };
+  }, what);
+
+async function shot(page, name) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `inspector-${name}.png`);
+  await page.locator("#host").screenshot({ path: file });
+  return file;
+}
+
+test("output weight: every factor of the seed's chain equals trace(), with MathML and a finite difference that agrees", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-3-0-1&example=3");
+  try {
+    const slots = await readSlots(page);
+    const { trace, weights } = await traceInPage(page);
+    const out = trace.layers[2];
+    await assertShown(page, slots, "loss", trace.loss);
+    await assertShown(page, slots, "a:2:0", out.a[0]);
+    await assertShown(page, slots, "y:0", trace.target[0]);
+    await assertShown(page, slots, "dL_dA:2:0", out.dL_dA[0]);
+    await assertShown(page, slots, "dA_dZ:2:0", out.dA_dZ[0]);
+    await assertShown(page, slots, "dL_dZ:2:0", out.dL_dZ[0]);
+    await assertShown(page, slots, "unfused:0", out.dL_dA[0] * out.dA_dZ[0]);
+    await assertShown(page, slots, "fused:0", out.dL_dZ[0]);
+    await assertShown(page, slots, "W:2:0:1", weights[2][0][1]);
+    await assertShown(page, slots, "Aprev:2:1", trace.layers[1].a[1]);
+    await assertShown(page, slots, "dL_dW:2:0:1", out.dL_dW[0][1]);
+    // The seed's algebra: dL/dZ = A - y, and dL/dW = dL/dZ * A_prev.
+    assert.ok(relClose(out.dL_dZ[0], out.a[0] - trace.target[0], 1e-15));
+    assert.ok(relClose(out.dL_dW[0][1], out.dL_dZ[0] * trace.layers[1].a[1], 1e-15));
+
+    const info = await page.evaluate(() => {
+      const root = document.getElementById("host").shadowRoot;
+      return {
+        maths: root.querySelectorAll("math").length,
+        mathNs: root.querySelector("math").namespaceURI,
+        fractions: root.querySelectorAll("mfrac").length,
+        heading: root.querySelector("h2").textContent,
+        result: root.querySelector(".insp-result [data-slot]")?.dataset.slot,
+        live: root.querySelector("[aria-live=polite]").textContent,
+        sameForms: root.querySelector(".insp-compare + .insp-verdict")?.textContent,
+        highlight: window.fixture.state.highlight,
+      };
+    });
+    assert.ok(info.maths > 20, `MathML is used for the symbols (${info.maths} <math> elements)`);
+    assert.equal(info.mathNs, "http://www.w3.org/1998/Math/MathML");
+    assert.ok(info.fractions > 5, "derivatives are written as fractions");
+    assert.match(info.heading, /W.*Weight from hidden layer 2, neuron 1 to the output neuron/s);
+    assert.equal(info.result, "dL_dW:2:0:1", "the final dL/dW is the emphasised result");
+    assert.match(info.sameForms, /same number|agree/);
+    assert.match(info.live, /^dL\/dW for W\[3\] 0,1 = -?[\d.]+.*, finite difference agrees$/);
+    assert.deepEqual(info.highlight, { edges: [[2, 0, 1]], neurons: [[2, 1], [3, 0]] });
+
+    const fd = await fdAgrees(page, "w");
+    assert.equal(fd.agree, "yes", fd.text);
+    assert.ok(fd.digits >= 6, `finite difference agrees to ${fd.digits} digits`);
+    assert.ok(relClose(Number(fd.title), out.dL_dW[0][1], 1e-6));
+    await shot(page, "output-weight");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("first-layer weight: the full chain from the loss down, layer by layer, with every term of each sum", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-1-0-0&example=7");
+  try {
+    const slots = await readSlots(page);
+    const { trace, weights } = await traceInPage(page);
+    const [l0, l1, l2] = trace.layers;
+    await assertShown(page, slots, "loss", trace.loss);
+    // Output layer (one neuron: full rows).
+    for (const f of ["a", "dL_dA", "dA_dZ", "dL_dZ"]) await assertShown(page, slots, `${f}:2:0`, l2[f][0]);
+    // Hidden layer 2 (two neurons: the table).
+    for (let i = 0; i < 2; i++) for (const f of ["a", "dL_dA", "dA_dZ", "dL_dZ"]) await assertShown(page, slots, `${f}:1:${i}`, l1[f][i]);
+    // Hidden layer 1, neuron 0: dL/dA as the sum over layer 2, term by term.
+    await assertShown(page, slots, "a:0:0", l0.a[0]);
+    await assertShown(page, slots, "dL_dA:0:0", l0.dL_dA[0]);
+    let sum = 0;
+    for (let r = 0; r < 2; r++) {
+      const term = l1.dL_dZ[r] * weights[1][r][0];
+      sum += term;
+      await assertShown(page, slots, `term:1:${r}:0`, term);
+    }
+    assert.ok(relClose(sum, l0.dL_dA[0], 1e-14), "the terms add up to dL/dA");
+    assert.ok(relClose(l0.dL_dA[0], l1.dL_dAprev[0], 1e-15), "dL/dA of layer 1 is dL/dA_prev of layer 2");
+    await assertShown(page, slots, "dA_dZ:0:0", l0.dA_dZ[0]);
+    await assertShown(page, slots, "dL_dZ:0:0", l0.dL_dZ[0]);
+    await assertShown(page, slots, "Aprev:0:0", trace.input[0]);
+    await assertShown(page, slots, "dL_dW:0:0:0", l0.dL_dW[0][0]);
+
+    const fd = await fdAgrees(page, "w");
+    assert.equal(fd.agree, "yes", fd.text);
+    assert.ok(relClose(Number(fd.title), l0.dL_dW[0][0], 1e-5), `finite difference ${fd.title} vs ${l0.dL_dW[0][0]}`);
+
+    // The paths it sums over: the weight, neuron 0 of layer 1 to both of layer 2, layer 2 to the output.
+    const hl = await page.evaluate(() => window.fixture.state.highlight);
+    assert.deepEqual(hl.edges, [[0, 0, 0], [1, 0, 0], [1, 1, 0], [2, 0, 0], [2, 0, 1]]);
+    assert.deepEqual(hl.neurons, [[0, 0], [1, 0], [2, 0], [2, 1], [3, 0]]);
+    const steps = await page.evaluate(() => Array.from(document.getElementById("host").shadowRoot.querySelectorAll(".insp-step-h"), (h) => h.textContent));
+    assert.equal(steps.length, 5, steps.join(" | "));
+    assert.match(steps[1], /Output layer/);
+    assert.match(steps[2], /Hidden layer.*2/);
+    assert.match(steps[3], /Hidden layer.*1.*neuron 0/);
+    assert.match(steps[4], /The weight/);
+    await shot(page, "first-layer-weight");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("bias and neuron selections: dL/db, dL/dA and dL/dZ match trace(), each checked by finite differences", async () => {
+  const { page, errors, close } = await openFixture("inspect=b-2-1&example=11");
+  try {
+    let slots = await readSlots(page);
+    let { trace } = await traceInPage(page);
+    await assertShown(page, slots, "dL_db:1:1", trace.layers[1].dL_db[1]);
+    await assertShown(page, slots, "dL_dZ:1:1", trace.layers[1].dL_dZ[1]);
+    assert.equal((await fdAgrees(page, "b")).agree, "yes");
+    await shot(page, "bias");
+
+    // A hidden neuron: dL/dZ through its bias, dL/dA through the next layer's biases.
+    await page.evaluate(() => window.fixture.select("n-2-0"));
+    slots = await readSlots(page);
+    ({ trace } = await traceInPage(page));
+    await assertShown(page, slots, "res.dL_dA:2:0", trace.layers[1].dL_dA[0]);
+    await assertShown(page, slots, "res.dL_dZ:2:0", trace.layers[1].dL_dZ[0]);
+    for (const what of ["nZ", "nA"]) {
+      const fd = await fdAgrees(page, what);
+      assert.equal(fd.agree, "yes", `${what}: ${fd.text}`);
+    }
+    assert.ok(relClose(Number((await fdAgrees(page, "nA")).title), trace.layers[1].dL_dA[0], 1e-6));
+    await shot(page, "neuron");
+
+    // An input (n-0-J): dL/dA of the feature, summed over the first layer.
+    await page.evaluate(() => window.fixture.select("n-0-1"));
+    slots = await readSlots(page);
+    await assertShown(page, slots, "res.dL_dA:0:1", trace.layers[0].dL_dAprev[1]);
+    assert.equal((await fdAgrees(page, "nA")).agree, "yes");
+
+    // The output neuron: dL/dA checked on the loss formula.
+    await page.evaluate(() => window.fixture.select("n-3-0"));
+    slots = await readSlots(page);
+    await assertShown(page, slots, "res.dL_dA:3:0", trace.layers[2].dL_dA[0]);
+    assert.equal((await fdAgrees(page, "nAout")).agree, "yes");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("batch mode: the per-example table's mean is the engine's batch gradient", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-2-1-3&batch=1");
+  try {
+    const slots = await readSlots(page);
+    const expect = await page.evaluate(() => {
+      const { net, batch } = window.fixture;
+      const g = net.gradients();
+      const rows = [];
+      for (let r = 0; r < batch.targets.length; r++) {
+        const t = net.trace([batch.inputs[2 * r], batch.inputs[2 * r + 1]], batch.targets[r]);
+        rows.push([t.layers[1].dL_dZ[1], t.layers[0].a[3], t.layers[1].dL_dW[1][3]]);
+      }
+      return { engine: g.dL_dW[1][1][3], rows, n: batch.targets.length };
+    });
+    assert.equal(expect.n, 10);
+    for (let r = 0; r < expect.n; r++) {
+      for (let c = 0; c < 3; c++) await assertShown(page, slots, `batch:${r}:${c}`, expect.rows[r][c]);
+    }
+    const mean = Number(slots["batch.result"].title);
+    assert.ok(relClose(mean, expect.engine, 1e-12), `mean ${mean} equals gradients() ${expect.engine}`);
+    await assertShown(page, slots, "batch.engine", expect.engine);
+    const verdict = await page.evaluate(() => document.getElementById("host").shadowRoot.querySelector("[data-match]")?.dataset.match);
+    assert.equal(verdict, "yes");
+    const fd = await fdAgrees(page, "w");
+    assert.equal(fd.agree, "yes", fd.text);
+    assert.ok(relClose(Number(fd.title), expect.engine, 1e-6));
+    await shot(page, "batch");
+
+    // A bias in batch mode: its mean is the engine's dL/db.
+    await page.evaluate(() => window.fixture.select("b-3-0"));
+    const s2 = await readSlots(page);
+    const eb = await page.evaluate(() => window.fixture.net.gradients().dL_db[2][0]);
+    assert.ok(relClose(Number(s2["batch.result"].title), eb, 1e-12));
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("live: about two updates a second while training plays, and Freeze (keyboard) stops them", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-3-0-1&example=5&steps=0&lr=0.3");
+  try {
+    const state = () =>
+      page.evaluate(() => {
+        const root = document.getElementById("host").shadowRoot;
+        return {
+          renders: Number(root.querySelector(".insp").dataset.renders),
+          value: root.querySelector(".insp-result [data-slot]").title,
+          steps: window.fixture.net.stepCount,
+          frames: window.fixture.frames(),
+          status: root.querySelector(".insp-status").textContent,
+        };
+      });
+    await page.evaluate(() => window.fixture.play(true));
+    const s0 = await state();
+    await page.waitForTimeout(2100);
+    const s1 = await state();
+    const renders = s1.renders - s0.renders;
+    const frames = s1.frames - s0.frames;
+    assert.ok(frames > 20, `the fixture ran ${frames} frames`);
+    assert.ok(renders >= 2 && renders <= 6, `${renders} updates in ~2 s of ${frames} frames: throttled to about 2 per second`);
+    assert.notEqual(s1.value, s0.value, "the numbers follow training");
+    assert.match(s1.status, /live/);
+
+    // Freeze from the keyboard.
+    const button = page.locator("#host").getByRole("button", { name: "Freeze" });
+    assert.equal(await button.getAttribute("aria-pressed"), "false");
+    await button.focus();
+    await page.keyboard.press("Space");
+    assert.equal(await button.getAttribute("aria-pressed"), "true");
+    const f0 = await state();
+    await page.waitForTimeout(1500);
+    const f1 = await state();
+    assert.ok(f1.steps > f0.steps, "training went on");
+    assert.equal(f1.renders, f0.renders, "no update while frozen");
+    assert.equal(f1.value, f0.value, "the numbers stay put while frozen");
+    assert.match(f1.status, /frozen/);
+
+    // A selection made while frozen is derived on the frozen network.
+    await page.evaluate(() => window.fixture.select("w-3-0-0"));
+    const frozenW = await page.evaluate(() => document.getElementById("host").shadowRoot.querySelector('[data-slot="W:2:0:0"]').title);
+    const liveW = await page.evaluate(() => String(window.fixture.net.toState().weights[2][0][0]));
+    assert.notEqual(frozenW, liveW, "the frozen snapshot, not the live network");
+
+    await page.keyboard.press("Enter"); // focus is still on the button: thaw
+    assert.equal(await button.getAttribute("aria-pressed"), "false");
+    await page.waitForTimeout(700);
+    const t1 = await state();
+    assert.ok(t1.renders > f1.renders, "updates resume after thawing");
+    await page.evaluate(() => window.fixture.play(false));
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("parseInspect and formatInspect round-trip every parameter and reject bad strings", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-1-0-0");
+  try {
+    const result = await page.evaluate(async () => {
+      const { parseInspect, formatInspect } = await import("/www/inspector.js");
+      const layers = [2, 4, 2, 1];
+      const all = [];
+      for (let l = 0; l < 3; l++) {
+        for (let j = 0; j < layers[l + 1]; j++) {
+          for (let k = 0; k < layers[l]; k++) all.push(`w-${l + 1}-${j}-${k}`);
+          all.push(`b-${l + 1}-${j}`);
+        }
+      }
+      for (let L = 0; L < 4; L++) for (let j = 0; j < layers[L]; j++) all.push(`n-${L}-${j}`);
+      const roundTrip = all.filter((s) => formatInspect(parseInspect(s, layers).selection) !== s);
+      const bad = [
+        "x-1-0", "w-0-0-0", "w-4-0-0", "w-1-4-0", "w-1-0-2", "w-3-1-0", "b-1-4", "b-0-0", "n-4-0", "n-1-4",
+        "w-1-0", "b-1-0-0", "w-1-0-0-0", "n-1", "w--1-0-0", "w-1.5-0-0", "W-1-0-0", "<img src=x onerror=alert(1)>", "w-1-0-0;b-1-0",
+      ].map((s) => [s, parseInspect(s, layers)]);
+      return {
+        count: all.length,
+        roundTrip,
+        w: parseInspect("w-1-2-1", layers).selection,
+        b: parseInspect("b-3-0", layers).selection,
+        n: parseInspect("n-2-1", layers).selection,
+        input: parseInspect("n-0-1", layers).selection,
+        empty: parseInspect("", layers),
+        unchecked: parseInspect("w-9-9-9").selection,
+        bad,
+        format: [formatInspect(null), formatInspect({ kind: "w", l: 0, j: 0, k: 0 })],
+      };
+    });
+    assert.equal(result.count, 25 + 9, "18 weights, 7 biases, 9 neurons");
+    assert.deepEqual(result.roundTrip, []);
+    assert.deepEqual(result.w, { kind: "w", l: 0, j: 2, k: 1 });
+    assert.deepEqual(result.b, { kind: "b", l: 2, j: 0 });
+    assert.deepEqual(result.n, { kind: "n", L: 2, j: 1 });
+    assert.deepEqual(result.input, { kind: "n", L: 0, j: 1 });
+    assert.deepEqual(result.empty, { selection: null, error: null });
+    assert.deepEqual(result.unchecked, { kind: "w", l: 8, j: 9, k: 9 }, "without layers only the form is checked");
+    for (const [s, r] of result.bad) {
+      assert.equal(r.selection, null, `${s} is rejected`);
+      assert.match(r.error, /^inspect: /, `${s}: ${r.error}`);
+    }
+    const msg = Object.fromEntries(result.bad.map(([s, r]) => [s, r.error]));
+    assert.match(msg["w-4-0-0"], /weight layer 4 does not exist; this network has weight layers 1 to 3/);
+    assert.match(msg["w-1-4-0"], /layer 1 has neurons 0 to 3, not 4/);
+    assert.match(msg["w-1-0-2"], /the layer before layer 1 has neurons 0 to 1, not 2/);
+    assert.match(msg["n-4-0"], /neuron layer 4 does not exist/);
+    assert.match(msg["w-1-0"], /must look like|three numbers/);
+    assert.match(msg["b-1-0-0"], /two numbers|must look like/);
+    assert.deepEqual(result.format, ["", "w-1-0-0"]);
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("saturated output: the fused A - y stays finite where the seed's unfused chain is NaN, and the panel says so", async () => {
+  // Output bias 40: Z ~ 40, A = sigma(Z) rounds to exactly 1. With y = 1: dL/dA = -1 + 0/0 = NaN.
+  const { page, errors, close } = await openFixture("inspect=w-3-0-1&saturate=1&target=1");
+  try {
+    const slots = await readSlots(page);
+    const { trace } = await traceInPage(page);
+    const out = trace.layers[2];
+    assert.equal(out.a[0], 1, "A rounds to exactly 1");
+    assert.equal(slots["a:2:0"].text, "1");
+    assert.equal(slots["dL_dA:2:0"].text, "NaN");
+    assert.equal(slots["unfused:0"].text, "NaN");
+    assert.equal(slots["fused:0"].text, "0");
+    assert.equal(slots["dL_dZ:2:0"].text, "0");
+    const note = await page.evaluate(() => document.getElementById("host").shadowRoot.querySelector(".insp-note")?.textContent ?? "");
+    assert.match(note, /differ/);
+    assert.match(note, /rounds to exactly 1|exactly 1/);
+    assert.match(note, /A − y/);
+    assert.match(note, /engine computes ∂L\/∂Z as A − y/);
+    assert.match(note, /stays finite/);
+    const live = await page.evaluate(() => document.getElementById("host").shadowRoot.querySelector("[aria-live]").textContent);
+    assert.match(live, /saturated/);
+    assert.equal((await fdAgrees(page, "w")).agree, "yes");
+    await shot(page, "saturated");
+
+    // y = 0 at the same point: dL/dA = 1/0 = infinity, times dA/dZ = 0 is NaN; A - y = 1.
+    const url = `${server.url}tests/e2e/fixtures/inspector.html?inspect=n-3-0&saturate=1&target=0`;
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready=yes]");
+    const s2 = await readSlots(page);
+    assert.equal(s2["dL_dA:2:0"].text, "∞");
+    assert.equal(s2["unfused:0"].text, "NaN");
+    assert.equal(s2["fused:0"].text, "1");
+    assert.equal((await fdAgrees(page, "nZ")).agree, "yes", "dL/dZ = 1 checked through the bias");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("relu hidden, linear output, squared loss: dL/dA = A - y, dA/dZ = 1 or 0 from Z, no fused form", async () => {
+  const { page, errors, close } = await openFixture("layers=2,3,1&hidden=relu&output=linear&loss=squared&inspect=w-1-1-0&example=2&steps=50");
+  try {
+    const slots = await readSlots(page);
+    const { trace } = await traceInPage(page);
+    const [l0, l1] = trace.layers;
+    await assertShown(page, slots, "dL_dA:1:0", l1.dL_dA[0]);
+    assert.ok(relClose(l1.dL_dA[0], l1.a[0] - trace.target[0], 1e-15), "squared loss: dL/dA = A - y");
+    await assertShown(page, slots, "dA_dZ:1:0", 1);
+    await assertShown(page, slots, "dA_dZ:0:1", l0.dA_dZ[1]);
+    assert.equal(l0.dA_dZ[1], l0.z[1] > 0 ? 1 : 0);
+    await assertShown(page, slots, "dL_dW:0:1:0", l0.dL_dW[1][0]);
+    const text = await page.evaluate(() => document.getElementById("host").shadowRoot.querySelector(".insp-body").textContent);
+    assert.match(text, l0.z[1] > 0 ? /here Z = [\d.]+ > 0/ : /here Z = −?[\d.]+ ≤ 0/);
+    assert.doesNotMatch(text, /what the engine uses/, "the fused comparison is only for sigmoid with bce");
+    const fd = await fdAgrees(page, "w");
+    assert.equal(fd.agree, "yes", fd.text);
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("a rebuilt network that no longer has the selection hides the panel; accessible names and heading", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-3-0-1");
+  try {
+    const a11y = await page.evaluate(() => {
+      const root = document.getElementById("host").shadowRoot;
+      const section = root.querySelector("section.insp");
+      return {
+        labelledBy: root.getElementById(section.getAttribute("aria-labelledby"))?.tagName,
+        buttons: Array.from(root.querySelectorAll("button"), (b) => b.getAttribute("aria-label") ?? b.textContent.trim()),
+        live: root.querySelector("[aria-live]").getAttribute("aria-live"),
+      };
+    });
+    assert.equal(a11y.labelledBy, "H2");
+    assert.ok(a11y.buttons.includes("Freeze"));
+    assert.ok(a11y.buttons.includes("Close the derivation"));
+    assert.ok(a11y.buttons.every((b) => b.length > 0), "every control has a name");
+    assert.equal(a11y.live, "polite");
+
+    // A "see also" link moves the selection and reports it.
+    await page.locator("#host").getByRole("button", { name: "bias b[3] 0" }).click();
+    const after = await page.evaluate(() => ({
+      selected: window.fixture.state.selected.at(-1),
+      shown: document.getElementById("host").shadowRoot.querySelector(".insp").dataset.inspect,
+    }));
+    assert.deepEqual(after.selected, { kind: "b", l: 2, j: 0 });
+    assert.equal(after.shown, "b-3-0");
+
+    const hidden = await page.evaluate(() => {
+      const { engine } = window.fixture;
+      const net = new engine.Network({ layers: [2, 3, 1], seed: 2 });
+      window.fixture.setNet(net);
+      window.fixture.select("w-3-0-1");
+      return {
+        hidden: document.getElementById("host").shadowRoot.querySelector(".insp").hidden,
+        highlight: window.fixture.state.highlight,
+        status: document.getElementById("status").textContent,
+      };
+    });
+    assert.equal(hidden.hidden, true);
+    assert.equal(hidden.highlight, null);
+    assert.match(hidden.status, /weight layer 3 does not exist/);
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("narrow: the panel works full width on a phone", async () => {
+  const { page, errors, close } = await openFixture("inspect=w-1-0-0&width=full", { viewport: { width: 360, height: 740 } });
+  try {
+    const overflow = await page.evaluate(() => {
+      const root = document.getElementById("host").shadowRoot;
+      const panel = root.querySelector(".insp");
+      const box = panel.getBoundingClientRect();
+      // Nothing but the tables (which scroll) may stick out of the panel.
+      const out = [];
+      for (const el of root.querySelectorAll(".insp-row, .insp-compare, .insp-check, .insp-note, .insp-head")) {
+        const r = el.getBoundingClientRect();
+        if (r.right > box.right + 0.5) out.push(`${el.className} ${Math.round(r.right - box.right)}px`);
+      }
+      return { width: box.width, out };
+    });
+    assert.ok(overflow.width <= 360, `panel ${overflow.width}px`);
+    assert.deepEqual(overflow.out, []);
+    await shot(page, "narrow");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("the demo page opens the inspector from the URL: index.html#inspect=w-1-0-0 shows the full chain", { skip: !fs.existsSync(new URL("../../www/element.js", import.meta.url)) && "www/element.js not there yet" }, async () => {
+  const { page, errors, close } = await openPage(browser, `${server.url}index.html#inspect=w-1-0-0`, { viewport: { width: 1366, height: 900 } });
+  try {
+    await page.waitForFunction(
+      () => document.querySelector("backprop-viz")?.shadowRoot?.querySelector('.insp:not([hidden]) [data-slot="dL_dW:0:0:0"]'),
+      null,
+      { timeout: 15_000 },
+    );
+    const got = await page.evaluate(() => {
+      const el = document.querySelector("backprop-viz");
+      const root = el.shadowRoot;
+      const slots = {};
+      for (const s of root.querySelectorAll(".insp [data-slot]")) if (!(s.dataset.slot in slots)) slots[s.dataset.slot] = s.title;
+      // The example the element passed to update() (element.js keeps it in inspectorInfo).
+      const ex = el.inspectorInfo?.example;
+      const t = ex ? el.network.trace(ex.input, ex.target) : null;
+      return {
+        inspect: root.querySelector(".insp").dataset.inspect,
+        steps: Array.from(root.querySelectorAll(".insp-step-h"), (h) => h.textContent),
+        maths: root.querySelectorAll(".insp math").length,
+        agree: root.querySelector('[data-slot="fd:w"]')?.closest(".insp-check")?.querySelector(".insp-verdict")?.dataset.agree,
+        slots,
+        t,
+        layers: Array.from(el.network.layers),
+      };
+    });
+    assert.equal(got.inspect, "w-1-0-0");
+    assert.deepEqual(got.layers, [2, 4, 2, 1]);
+    assert.equal(got.steps.length, 5, got.steps.join(" | "));
+    assert.match(got.steps.at(-1), /The weight/);
+    assert.ok(got.maths > 20);
+    assert.equal(got.agree, "yes", "the finite difference agrees");
+    assert.ok(got.t, "the element exposes the picked example");
+    const [l0, l1, l2] = got.t.layers;
+    assert.equal(got.slots["dL_dW:0:0:0"], String(l0.dL_dW[0][0]));
+    assert.equal(got.slots["dL_dZ:0:0"], String(l0.dL_dZ[0]));
+    assert.equal(got.slots["dL_dA:0:0"], String(l0.dL_dA[0]));
+    assert.equal(got.slots["dL_dZ:1:1"], String(l1.dL_dZ[1]));
+    assert.equal(got.slots["dL_dZ:2:0"], String(l2.dL_dZ[0]));
+    assert.equal(got.slots.loss, String(got.t.loss));
+    await page.evaluate(() => document.querySelector("backprop-viz").shadowRoot.querySelector(".insp").scrollIntoView());
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "inspector-demo.png") });
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});

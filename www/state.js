@@ -1,0 +1,515 @@
+// The configuration schema: every state key of docs/FRONTEND.md, as one table.
+//
+// The same keys and values are used by the URL hash and by <backprop-viz> attributes. Each row
+// says what a key holds, its default, what is allowed, and how the control panel labels it.
+// Parsing never throws: a bad value falls back to the default for that key (or a repaired
+// value, when only part of it is wrong) and yields an error that names the key and what is
+// allowed. Nothing here touches the DOM.
+
+/** Input features the engine can compute from (x1, x2), in canonical (input neuron) order. */
+export const FEATURES = [
+  { id: "x1", label: "x₁", name: "x1" },
+  { id: "x2", label: "x₂", name: "x2" },
+  { id: "x1Squared", label: "x₁²", name: "x1 squared" },
+  { id: "x2Squared", label: "x₂²", name: "x2 squared" },
+  { id: "x1x2", label: "x₁x₂", name: "x1 times x2" },
+  { id: "sinX1", label: "sin x₁", name: "sine of x1" },
+  { id: "sinX2", label: "sin x₂", name: "sine of x2" },
+];
+
+/**
+ * Animation speeds. `seconds`: how long one animated step (forward sweep, backward sweep,
+ * update) takes; `perFrame`: training steps per animation frame (a steady flow); `epoch`:
+ * one pass over the training set per frame.
+ */
+export const SPEEDS = [
+  { id: "slow", label: "Slow: 1 step / 2 s", seconds: 2 },
+  { id: "1s", label: "1 step / s", seconds: 1 },
+  { id: "3s", label: "3 steps / s", seconds: 1 / 3 },
+  { id: "10s", label: "10 steps / s", seconds: 1 / 10 },
+  { id: "1", label: "1 step / frame", perFrame: 1 },
+  { id: "3", label: "3 steps / frame", perFrame: 3 },
+  { id: "10", label: "10 steps / frame", perFrame: 10 },
+  { id: "epoch", label: "1 epoch / frame", epoch: true },
+];
+
+/** Hidden layers and neurons the diagram can show legibly (TensorFlow Playground's limits). */
+export const LIMITS = { maxHidden: 6, maxNeurons: 8, minNeurons: 1 };
+
+/** The learning rates offered in the control panel (TensorFlow Playground's list). */
+export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+/** Regularisation rates offered in the control panel. */
+export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+/** Batch sizes offered in the control panel. */
+export const BATCH_SIZES = [1, 2, 5, 10, 20, 25, 50, 100, 250, 500];
+
+/** Points a dataset has (train and test together). */
+export const DATASET_COUNT = 500;
+/** The input plane the heatmap covers. */
+export const DOMAIN = Object.freeze({ xMin: -6, xMax: 6, yMin: -6, yMax: 6 });
+
+const enumOf = (...pairs) => pairs.map(([value, label]) => ({ value, label }));
+
+/**
+ * The schema. `type`: enum | int | number | features | layers | bool | inspect.
+ * `group` says what a change does: structure (rebuild the network), data (regenerate
+ * the points), training (net.configure, weights kept), view (drawing only).
+ */
+export const SCHEMA = [
+  {
+    key: "dataset", type: "enum", default: "circle", group: "data", label: "Dataset",
+    values: enumOf(["circle", "Circle"], ["xor", "Exclusive or"], ["gaussian", "Gaussian"],
+      ["spiral", "Spiral"], ["moons", "Moons"]),
+  },
+  { key: "noise", type: "int", default: 0, min: 0, max: 50, group: "data", label: "Noise", unit: "%" },
+  { key: "train-ratio", type: "int", default: 50, min: 10, max: 90, group: "data", label: "Training data", unit: "%" },
+  { key: "features", type: "features", default: ["x1", "x2"], group: "structure", label: "Features" },
+  { key: "layers", type: "layers", default: [2, 4, 2, 1], group: "structure", label: "Layers" },
+  {
+    key: "activation", type: "enum", default: "tanh", group: "structure", label: "Hidden activation",
+    values: enumOf(["tanh", "tanh"], ["relu", "ReLU"], ["leakyRelu", "Leaky ReLU"], ["sigmoid", "Sigmoid"],
+      ["linear", "Linear"]),
+  },
+  {
+    key: "output", type: "enum", default: "sigmoid", group: "structure", label: "Output activation",
+    values: enumOf(["sigmoid", "Sigmoid"], ["tanh", "tanh"], ["linear", "Linear"]),
+  },
+  {
+    key: "loss", type: "enum", default: "bce", group: "structure", label: "Loss",
+    values: enumOf(["bce", "Cross-entropy"], ["squared", "Squared error"]),
+  },
+  {
+    key: "learning-rate", type: "number", default: 0.03, min: 0, minExclusive: true, max: 10,
+    group: "training", label: "Learning rate", suggested: LEARNING_RATES,
+  },
+  {
+    key: "batch-size", type: "int", default: 10, min: 1, max: 1000, group: "training", label: "Batch size",
+    suggested: BATCH_SIZES,
+  },
+  {
+    key: "optimizer", type: "enum", default: "sgd", group: "training", label: "Optimizer",
+    values: enumOf(["sgd", "SGD"], ["momentum", "Momentum (0.9)"], ["adam", "Adam"]),
+  },
+  {
+    key: "regularization", type: "enum", default: "none", group: "training", label: "Regularisation",
+    values: enumOf(["none", "None"], ["l1", "L1"], ["l2", "L2"]),
+  },
+  {
+    key: "regularization-rate", type: "number", default: 0, min: 0, max: 10, group: "training",
+    label: "Regularisation rate", suggested: REGULARIZATION_RATES,
+  },
+  { key: "seed", type: "int", default: 1, min: 0, max: 4294967295, group: "seed", label: "Seed" },
+  {
+    key: "view", type: "enum", default: "both", group: "view", label: "Show on the edges",
+    values: enumOf(["weights", "Weights"], ["gradients", "Gradients"], ["both", "Both"]),
+  },
+  { key: "speed", type: "enum", default: "1", group: "view", label: "Speed", values: SPEEDS.map((s) => ({ value: s.id, label: s.label })) },
+  { key: "show-test", type: "bool", default: false, group: "view", label: "Show test data" },
+  { key: "inspect", type: "inspect", default: null, group: "view", label: "Inspect" },
+];
+
+/** The schema row of each key. */
+export const FIELDS = new Map(SCHEMA.map((f) => [f.key, f]));
+/** Attributes of the element that are not state keys. */
+export const ELEMENT_ATTRIBUTES = ["controls", "autoplay", "height", "sync-hash"];
+
+/** A fresh state holding every default. */
+export function defaults() {
+  const state = {};
+  for (const f of SCHEMA) state[f.key] = Array.isArray(f.default) ? f.default.slice() : f.default;
+  return state;
+}
+
+/** Copies a state (its lists too). */
+export function cloneState(state) {
+  const out = {};
+  for (const f of SCHEMA) {
+    const v = state[f.key];
+    out[f.key] = Array.isArray(v) ? v.slice() : v && typeof v === "object" ? { ...v } : v;
+  }
+  return out;
+}
+
+// ---- describing values in messages -------------------------------------------------------
+
+const MAX_SHOWN = 40;
+
+/** A value quoted for a message: truncated, control characters escaped. Text only. */
+export function quote(raw) {
+  let s = String(raw);
+  // eslint-disable-next-line no-control-regex
+  s = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  if (s.length > MAX_SHOWN) s = s.slice(0, MAX_SHOWN) + "…";
+  return `"${s}"`;
+}
+
+/** A number as people read it: at most 6 significant digits, no exponent for the usual range. */
+export function formatNumber(v) {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && Math.abs(v) < 1e-4) return v.toExponential();
+  return String(Number(v.toPrecision(6)));
+}
+
+/** What a key allows, in words. */
+export function allowedText(field) {
+  switch (field.type) {
+    case "enum":
+      return `one of ${field.values.map((v) => v.value).join(", ")}`;
+    case "int":
+      return `a whole number from ${field.min} to ${field.max}`;
+    case "number":
+      return field.minExclusive
+        ? `a number greater than ${field.min}, at most ${field.max}`
+        : `a number from ${field.min} to ${field.max}`;
+    case "bool":
+      return "0 or 1";
+    case "features":
+      return `a comma list of ${FEATURES.map((f) => f.id).join(", ")} (at least one, no repeats)`;
+    case "layers":
+      return (
+        `a comma list of layer sizes, inputs first: the number of features, then 0 to ${LIMITS.maxHidden} ` +
+        `hidden layers of ${LIMITS.minNeurons} to ${LIMITS.maxNeurons} neurons, then 1 output`
+      );
+    case "inspect":
+      return "w-L-J-K, b-L-J or n-L-J (L: 1-based weight layer, J and K: 0-based neurons), or nothing";
+    default:
+      return "";
+  }
+}
+
+/** The serialised form of a value (what the hash and attributes hold). */
+export function formatValue(field, value) {
+  switch (field.type) {
+    case "features":
+    case "layers":
+      return value.join(",");
+    case "bool":
+      return value ? "1" : "0";
+    case "number":
+      return formatNumber(value);
+    case "inspect":
+      return value ? selectionToInspect(value) : "";
+    default:
+      return String(value);
+  }
+}
+
+// ---- parsing one value ---------------------------------------------------------------------
+
+const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function parseNumber(text) {
+  const t = text.trim();
+  if (!NUMBER_RE.test(t) || t.length > 32) return NaN;
+  return Number(t);
+}
+
+/**
+ * Parses one key's text. Returns `{ value }` or `{ error }` (the error says what is wrong;
+ * the caller adds the key and the allowed values).
+ */
+export function parseValue(field, text) {
+  const raw = String(text);
+  switch (field.type) {
+    case "enum": {
+      const hit = field.values.find((v) => v.value === raw.trim());
+      return hit ? { value: hit.value } : { error: `unknown value ${quote(raw)}` };
+    }
+    case "int":
+    case "number": {
+      const n = parseNumber(raw);
+      if (Number.isNaN(n)) return { error: `${quote(raw)} is not a number` };
+      if (!Number.isFinite(n)) return { error: `${quote(raw)} is too large` };
+      if (field.type === "int" && !Number.isInteger(n)) return { error: `${quote(raw)} is not a whole number` };
+      const low = field.minExclusive ? n <= field.min : n < field.min;
+      if (low || n > field.max) return { error: `${quote(raw)} is out of range` };
+      return { value: n === 0 ? 0 : n };
+    }
+    case "bool": {
+      const t = raw.trim().toLowerCase();
+      if (t === "1" || t === "true" || t === "yes" || t === "") return { value: true };
+      if (t === "0" || t === "false" || t === "no") return { value: false };
+      return { error: `unknown value ${quote(raw)}` };
+    }
+    case "features": {
+      const parts = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+      if (parts.length === 0) return { error: "no feature is selected" };
+      const seen = new Set();
+      for (const p of parts) {
+        if (!FEATURES.some((f) => f.id === p)) return { error: `unknown feature ${quote(p)}` };
+        if (seen.has(p)) return { error: `feature ${quote(p)} is repeated` };
+        seen.add(p);
+      }
+      return { value: FEATURES.filter((f) => seen.has(f.id)).map((f) => f.id) };
+    }
+    case "layers": {
+      const parts = raw.split(",").map((s) => s.trim());
+      if (parts.length > LIMITS.maxHidden + 2) return { error: `${quote(raw)} has too many layers` };
+      if (parts.length < 2) return { error: `${quote(raw)} needs at least an input and an output layer` };
+      const sizes = [];
+      for (const p of parts) {
+        const n = parseNumber(p);
+        if (!Number.isInteger(n) || n < 1 || n > 64) return { error: `layer size ${quote(p)} is not a whole number from 1 to 64` };
+        sizes.push(n);
+      }
+      for (let i = 1; i < sizes.length - 1; i++) {
+        if (sizes[i] > LIMITS.maxNeurons) return { error: `hidden layer ${i} has ${sizes[i]} neurons, more than ${LIMITS.maxNeurons}` };
+      }
+      if (sizes[sizes.length - 1] !== 1) return { error: "the output layer must have 1 neuron (each point has one label)" };
+      if (sizes[0] > FEATURES.length) return { error: `${sizes[0]} inputs, but there are only ${FEATURES.length} features` };
+      return { value: sizes };
+    }
+    case "inspect": {
+      const t = raw.trim();
+      if (t === "" || t === "none") return { value: null };
+      const sel = inspectToSelection(t);
+      return sel ? { value: sel } : { error: `${quote(raw)} is not a parameter name` };
+    }
+    default:
+      return { error: "unknown key" };
+  }
+}
+
+// ---- the inspector's selection names -------------------------------------------------------
+
+/** `w-L-J-K` / `b-L-J` / `n-L-J` (1-based weight layer L) to a 0-based diagram selection. */
+export function inspectToSelection(text) {
+  let m = /^w-(\d{1,2})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m && +m[1] >= 1) return { kind: "w", l: +m[1] - 1, j: +m[2], k: +m[3] };
+  m = /^b-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m && +m[1] >= 1) return { kind: "b", l: +m[1] - 1, j: +m[2] };
+  m = /^n-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) return { kind: "n", L: +m[1], j: +m[2] };
+  return null;
+}
+
+/** A diagram selection to its `inspect` name. */
+export function selectionToInspect(sel) {
+  if (!sel) return "";
+  if (sel.kind === "w") return `w-${sel.l + 1}-${sel.j}-${sel.k}`;
+  if (sel.kind === "b") return `b-${sel.l + 1}-${sel.j}`;
+  return `n-${sel.L}-${sel.j}`;
+}
+
+/** Whether a selection names a parameter or neuron of a network with these layer sizes. */
+export function selectionFits(sel, layers) {
+  if (!sel) return true;
+  const depth = layers.length - 1;
+  if (sel.kind === "w") return sel.l < depth && sel.j < layers[sel.l + 1] && sel.k < layers[sel.l];
+  if (sel.kind === "b") return sel.l < depth && sel.j < layers[sel.l + 1];
+  return sel.L <= depth && sel.j < layers[sel.L];
+}
+
+/** Two selections name the same thing. */
+export function sameSelection(a, b) {
+  if (!a || !b) return a === b;
+  return a.kind === b.kind && a.l === b.l && a.L === b.L && a.j === b.j && a.k === b.k;
+}
+
+// ---- whole states ----------------------------------------------------------------------------
+
+function errorFor(field, problem, fallback) {
+  return {
+    key: field.key,
+    message: `${field.key}: ${problem}; allowed: ${allowedText(field)}. Using ${fallback}.`,
+  };
+}
+
+const describeFallback = (field, value) => {
+  const text = formatValue(field, value);
+  return text === "" ? "none" : text;
+};
+
+/**
+ * Checks the keys against each other and repairs what it can, pushing an error per repair:
+ * the inputs must match the features, cross-entropy needs a sigmoid output, and the
+ * inspected parameter must exist.
+ */
+export function reconcile(state, errors = []) {
+  const layersField = FIELDS.get("layers");
+  if (state.layers[0] !== state.features.length) {
+    const fixed = [state.features.length, ...state.layers.slice(1)];
+    if (state.layersGiven) {
+      errors.push(errorFor(layersField, `${state.layers[0]} inputs, but ${state.features.length} features are selected`, fixed.join(",")));
+    }
+    state.layers = fixed;
+  }
+  delete state.layersGiven;
+  if (state.loss === "bce" && state.output !== "sigmoid") {
+    errors.push(errorFor(FIELDS.get("loss"), `cross-entropy needs a sigmoid output (output is ${state.output})`, "squared"));
+    state.loss = "squared";
+  }
+  if (state.inspect && !selectionFits(state.inspect, state.layers)) {
+    errors.push(errorFor(FIELDS.get("inspect"), `${quote(selectionToInspect(state.inspect))} is not in a ${state.layers.join("-")} network`, "none"));
+    state.inspect = null;
+  }
+  return { state, errors };
+}
+
+/**
+ * Applies `[key, text]` entries onto `base` (a full state), key by key. Unknown keys, bad
+ * values and repeated keys are reported and skipped, so every other key still applies.
+ * `ignore` lists keys that are allowed but are not state (element attributes).
+ * Returns `{ state, errors: [{ key, message }] }`.
+ */
+export function applyEntries(base, entries, { ignore = [], source = "hash" } = {}) {
+  const state = cloneState(base);
+  const errors = [];
+  const seen = new Set();
+  let count = 0;
+  for (const [key, text] of entries) {
+    if (++count > 64) {
+      errors.push({ key: "", message: `The ${source} has too many entries; the rest were ignored.` });
+      break;
+    }
+    if (ignore.includes(key)) continue;
+    const field = FIELDS.get(key);
+    if (!field) {
+      errors.push({ key: "", message: `Unknown key ${quote(key)} was ignored.` });
+      continue;
+    }
+    if (seen.has(key)) errors.push({ key, message: `${key}: given more than once; the last value counts.` });
+    seen.add(key);
+    const parsed = parseValue(field, text);
+    if ("error" in parsed) {
+      errors.push(errorFor(field, parsed.error, describeFallback(field, state[key])));
+      continue;
+    }
+    state[key] = parsed.value;
+    if (key === "layers") state.layersGiven = true;
+  }
+  // Features given without layers: keep the hidden layers, match the inputs.
+  return reconcile(state, errors);
+}
+
+const MAX_HASH = 2000;
+
+/** Parses a location hash (with or without "#") over the defaults. Never throws. */
+export function parseHash(hash, base = defaults()) {
+  let text = String(hash ?? "");
+  if (text.startsWith("#")) text = text.slice(1);
+  const errors = [];
+  if (text.length > MAX_HASH) {
+    errors.push({ key: "", message: `The link's settings are longer than ${MAX_HASH} characters and were ignored.` });
+    return { state: cloneState(base), errors };
+  }
+  if (text.trim() === "") return reconcile(cloneState(base), errors);
+  const entries = [];
+  for (const part of text.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const rawKey = eq < 0 ? part : part.slice(0, eq);
+    const rawValue = eq < 0 ? "" : part.slice(eq + 1);
+    entries.push([decode(rawKey), decode(rawValue)]);
+  }
+  const result = applyEntries(base, entries, { source: "link" });
+  result.errors.unshift(...errors);
+  return result;
+}
+
+function decode(s) {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return s;
+  }
+}
+
+/** The hash for a state: every key (so a shared link stays complete), `inspect` when set. */
+export function toHash(state) {
+  const parts = [];
+  for (const f of SCHEMA) {
+    const text = formatValue(f, state[f.key]);
+    if (f.type === "inspect" && text === "") continue;
+    parts.push(`${f.key}=${encodeURIComponent(text).replace(/%2C/g, ",")}`);
+  }
+  return parts.join("&");
+}
+
+/** Parses an element's attributes (state keys only) over the defaults. */
+export function parseAttributes(element, base = defaults()) {
+  const entries = [];
+  for (const attr of element.attributes) {
+    if (FIELDS.has(attr.name)) entries.push([attr.name, attr.value]);
+  }
+  return applyEntries(base, entries, { source: "attributes" });
+}
+
+/** The keys whose values differ between two states. */
+export function changedKeys(a, b) {
+  const keys = [];
+  for (const f of SCHEMA) if (formatValue(f, a[f.key]) !== formatValue(f, b[f.key])) keys.push(f.key);
+  return keys;
+}
+
+// ---- what the engine gets --------------------------------------------------------------------
+
+/** `new Network(config)`'s argument. */
+export function engineConfig(state) {
+  return {
+    layers: state.layers.slice(),
+    hidden: state.activation,
+    output: state.output,
+    loss: state.loss,
+    learningRate: state["learning-rate"],
+    batchSize: state["batch-size"],
+    optimizer: state.optimizer,
+    regularization: state.regularization,
+    regularizationRate: state["regularization-rate"],
+    seed: state.seed,
+    features: state.features.slice(),
+  };
+}
+
+/** `net.configure(settings)`'s argument: the settings that keep the weights. */
+export function trainingSettings(state) {
+  return {
+    learningRate: state["learning-rate"],
+    batchSize: state["batch-size"],
+    optimizer: state.optimizer,
+    regularization: state.regularization,
+    regularizationRate: state["regularization-rate"],
+  };
+}
+
+/** `dataset(options)`'s argument. */
+export function datasetOptions(state) {
+  return { name: state.dataset, count: DATASET_COUNT, noise: state.noise, trainRatio: state["train-ratio"], seed: state.seed };
+}
+
+/**
+ * What a set of changed keys requires: rebuild the network, regenerate the data, reconfigure
+ * training, or only redraw.
+ */
+export function effectsOf(keys) {
+  const groups = new Set(keys.map((k) => FIELDS.get(k)?.group));
+  return {
+    rebuild: groups.has("structure") || groups.has("seed"),
+    data: groups.has("data") || groups.has("seed"),
+    training: groups.has("training"),
+    view: groups.has("view"),
+  };
+}
+
+/** The speed row for an id. */
+export function speedOf(id) {
+  return SPEEDS.find((s) => s.id === id) ?? SPEEDS[4];
+}
+
+/** Input feature labels for the diagram, in input neuron order. */
+export function featureLabels(state) {
+  return state.features.map((id) => FEATURES.find((f) => f.id === id).label);
+}
+
+/** Which outputs the loss allows. Cross-entropy needs probabilities, so a sigmoid output. */
+export function lossAllowed(loss, output) {
+  return loss !== "bce" || output === "sigmoid";
+}
+
+/**
+ * Targets as the engine trains on them: the datasets label points 0 and 1; a tanh output
+ * ranges over (-1, 1) with its threshold at 0, so it learns -1 and 1 instead.
+ */
+export function targetFor(label, output) {
+  return output === "tanh" ? 2 * label - 1 : label;
+}
