@@ -29,5 +29,5 @@ stage wasm-test  wasm-pack test --mode no-install --headless --chrome
 stage node       node --test tests/node/*.test.mjs
 # Node's runner; the shell expands the glob so every tests/e2e/*.test.mjs runs
 # on any Node version (harness.mjs and fixtures/ are not test files).
-stage e2e        node --test tests/e2e/*.test.mjs
+stage e2e        node --test --test-concurrency=1 tests/e2e/*.test.mjs
 printf '\n==> all stages passed\n'

@@ -538,96 +538,50 @@ impl Network {
         self.inner.data_sizes().1 as u32
     }
 
-    // Pointers for zero-copy views. They stay valid until the network is freed (the grid
-    // buffers until the next setGrid); a view must be rebuilt whenever wasm memory grows,
-    // because growth detaches the old ArrayBuffer and its views then read as empty.
-
-    /// Address of the weights (f64), layer after layer, each [out][in] row-major.
-    #[wasm_bindgen(js_name = weightsPtr)]
-    pub fn weights_ptr(&self) -> usize {
-        self.inner.weights_buffer().as_ptr() as usize
-    }
-    /// Number of weights.
-    #[wasm_bindgen(js_name = weightsLen)]
-    pub fn weights_len(&self) -> usize {
-        self.inner.weights_buffer().len()
-    }
-    /// Address of the biases (f64), layer after layer.
-    #[wasm_bindgen(js_name = biasesPtr)]
-    pub fn biases_ptr(&self) -> usize {
-        self.inner.biases_buffer().as_ptr() as usize
-    }
-    /// Number of biases.
-    #[wasm_bindgen(js_name = biasesLen)]
-    pub fn biases_len(&self) -> usize {
-        self.inner.biases_buffer().len()
-    }
-    /// Address of the last update's mean dL/dW (f64), laid out like the weights.
-    #[wasm_bindgen(js_name = weightGradientsPtr)]
-    pub fn weight_gradients_ptr(&self) -> usize {
-        self.inner.weight_gradients_buffer().as_ptr() as usize
-    }
-    /// Address of the last update's mean dL/db (f64), laid out like the biases.
-    #[wasm_bindgen(js_name = biasGradientsPtr)]
-    pub fn bias_gradients_ptr(&self) -> usize {
-        self.inner.bias_gradients_buffer().as_ptr() as usize
-    }
-    /// Address of every neuron's A from the last probe (f64), inputs first.
-    #[wasm_bindgen(js_name = activationsPtr)]
-    pub fn activations_ptr(&self) -> usize {
-        self.inner.probe_a().as_ptr() as usize
-    }
-    /// Address of every neuron's Z from the last probe (f64).
-    #[wasm_bindgen(js_name = preactivationsPtr)]
-    pub fn preactivations_ptr(&self) -> usize {
-        self.inner.probe_z().as_ptr() as usize
-    }
     /// Number of neurons, inputs included (the length of the activation views).
     #[wasm_bindgen(js_name = neuronCount)]
     pub fn neuron_count(&self) -> usize {
         self.inner.probe_a().len()
     }
-    /// Address of [trainLoss, testLoss, trainAccuracy, testAccuracy] (4 f64).
-    #[wasm_bindgen(js_name = metricsPtr)]
-    pub fn metrics_ptr(&self) -> usize {
-        self.inner.metrics_buffer().as_ptr() as usize
-    }
-    /// Address of the last batch's training-set indices (u32).
-    #[wasm_bindgen(js_name = batchPtr)]
-    pub fn batch_ptr(&self) -> usize {
-        self.inner.batch_buffer().as_ptr() as usize
-    }
-    /// Number of indices in the last batch (0 after prepareExample).
-    #[wasm_bindgen(js_name = batchLen)]
-    pub fn batch_len(&self) -> usize {
-        self.inner.batch_buffer().len()
-    }
-    /// Address of the heatmap's RGBA pixels (u8), size x size, top row first.
-    #[wasm_bindgen(js_name = gridPixelsPtr)]
-    pub fn grid_pixels_ptr(&self) -> usize {
-        self.inner.grid_pixels().as_ptr() as usize
-    }
-    /// Number of heatmap pixel bytes (0 before setGrid).
-    #[wasm_bindgen(js_name = gridPixelsLen)]
-    pub fn grid_pixels_len(&self) -> usize {
-        self.inner.grid_pixels().len()
-    }
-    /// Address of the heatmap's output values (f32), size x size.
-    #[wasm_bindgen(js_name = gridValuesPtr)]
-    pub fn grid_values_ptr(&self) -> usize {
-        self.inner.grid_values().as_ptr() as usize
-    }
-    /// Address of the thumbnail atlas (u8 RGBA): one thumb x thumb tile per neuron, inputs
-    /// first, stacked vertically.
-    #[wasm_bindgen(js_name = thumbPixelsPtr)]
-    pub fn thumb_pixels_ptr(&self) -> usize {
-        self.inner.thumb_pixels().as_ptr() as usize
-    }
-    /// Number of thumbnail atlas bytes.
-    #[wasm_bindgen(js_name = thumbPixelsLen)]
-    pub fn thumb_pixels_len(&self) -> usize {
-        self.inner.thumb_pixels().len()
-    }
+}
+
+/// Generates, for each engine buffer, `<name>Ptr()` (its address in wasm memory) and
+/// `<name>Len()` (its length in elements), from which `www/engine.js` builds typed-array views.
+///
+/// The addresses stay valid until the network is freed (the grid buffers until the next
+/// setGrid); a view must be rebuilt whenever wasm memory grows, because growth detaches the
+/// old ArrayBuffer and its views then silently read as empty.
+macro_rules! buffer_views {
+    ($($doc:literal $ptr:ident $len:ident => $buffer:ident;)*) => {
+        #[wasm_bindgen]
+        #[allow(non_snake_case)]
+        impl Network {
+            $(
+                #[doc = concat!("Address of ", $doc, ".")]
+                pub fn $ptr(&self) -> usize {
+                    self.inner.$buffer().as_ptr() as usize
+                }
+                #[doc = concat!("Number of elements in ", $doc, ".")]
+                pub fn $len(&self) -> usize {
+                    self.inner.$buffer().len()
+                }
+            )*
+        }
+    };
+}
+
+buffer_views! {
+    "the weights (f64), layer after layer, each [out][in] row-major" weightsPtr weightsLen => weights_buffer;
+    "the biases (f64), layer after layer" biasesPtr biasesLen => biases_buffer;
+    "the last update's mean dL/dW (f64), laid out like the weights" weightGradientsPtr weightGradientsLen => weight_gradients_buffer;
+    "the last update's mean dL/db (f64), laid out like the biases" biasGradientsPtr biasGradientsLen => bias_gradients_buffer;
+    "every neuron's A from the last probe (f64), inputs first" activationsPtr activationsLen => probe_a;
+    "every neuron's Z from the last probe (f64), inputs first" preactivationsPtr preactivationsLen => probe_z;
+    "[trainLoss, testLoss, trainAccuracy, testAccuracy] (f64) from the last refreshMetrics" metricsPtr metricsLen => metrics_buffer;
+    "the last prepared batch's training-set indices (u32; none after prepareExample)" batchPtr batchLen => batch_buffer;
+    "the heatmap's RGBA pixels (u8), size x size, top row first (empty before setGrid)" gridPixelsPtr gridPixelsLen => grid_pixels;
+    "the heatmap's output values (f32), size x size" gridValuesPtr gridValuesLen => grid_values;
+    "the thumbnail atlas (u8 RGBA): one thumb x thumb tile per neuron, inputs first, stacked vertically" thumbPixelsPtr thumbPixelsLen => thumb_pixels;
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,10 @@
 // Attributes: every state key of docs/FRONTEND.md (same names and values as the URL hash),
 // plus `controls` ("all", "none" or a comma list), `autoplay` (train while in view, unless
 // the reader prefers reduced motion), `height` (a CSS length, or px), `sync-hash` (mirror the
-// state in location.hash, and answer the page's keyboard shortcuts).
+// state in location.hash, and answer the page's keyboard shortcuts). Bad values and misspelt
+// names are listed in a small notice inside the element; nothing else on the page changes.
+// Size: as wide as its container; as tall as its content, unless `height` is given or the
+// page sizes the element (then the parts share the box): see updateSizing().
 // Properties and methods: `network` (the engine's Network), `play()`, `pause()`,
 // `stepOnce()`, `reset()`, `ready` (a promise), `config` (a copy of the state), `phase`,
 // `playing`.
@@ -21,7 +24,7 @@ import { loadEngine, NetworkViews } from "./engine.js";
 import {
   FIELDS, SCHEMA, ELEMENT_ATTRIBUTES, DOMAIN, LEARNING_RATES, LIMITS,
   applyEntries, changedKeys, cloneState, datasetOptions, defaults, effectsOf, engineConfig,
-  parseAttributes, parseHash, reconcile, sameSelection, selectionFits, speedOf, toHash,
+  misspeltAttributes, parseAttributes, parseHash, reconcile, sameSelection, selectionFits, speedOf, toHash,
   trainingSettings, formatNumber,
 } from "./state.js";
 import { Controls, parseControls } from "./controls.js";
@@ -228,7 +231,11 @@ export class BackpropViz extends HTMLElement {
       this.layoutLayerBar();
       return;
     }
-    if (name === "height") return this.applyHeight();
+    if (name === "height") {
+      this.applyHeight();
+      this.updateSizing();
+      return;
+    }
     if (name === "autoplay") {
       if (this.net && this.wantsAutoplay()) this.loop.play();
       return;
@@ -253,7 +260,9 @@ export class BackpropViz extends HTMLElement {
     this.loading = true;
     const attrs = parseAttributes(this);
     let state = attrs.state;
-    this.messages.set("attributes", [...this.messages.items.attributes, ...attrs.errors]);
+    this.messages.set("attributes", [
+      ...this.messages.items.attributes, ...attrs.errors, ...misspeltAttributes(this, ELEMENT_ATTRIBUTES),
+    ]);
     if (this.hasAttribute("sync-hash") && location.hash.length > 1) {
       const fromHash = parseHash(location.hash, state);
       state = fromHash.state;
@@ -417,6 +426,7 @@ export class BackpropViz extends HTMLElement {
 
   startObservers() {
     this.resizeObserver ??= new ResizeObserver((entries) => this.onResize(entries));
+    this.resizeObserver.observe(this);
     this.resizeObserver.observe(this.diagramWrap);
     this.resizeObserver.observe(this.outputWrap);
     this.resizeObserver.observe(this.chartWrap);
@@ -442,6 +452,10 @@ export class BackpropViz extends HTMLElement {
 
   onResize(entries) {
     for (const entry of entries) {
+      if (entry.target === this) {
+        this.updateSizing();
+        continue;
+      }
       const box = entry.contentRect;
       const w = Math.floor(box.width);
       const h = Math.floor(box.height);
@@ -457,6 +471,26 @@ export class BackpropViz extends HTMLElement {
     }
     if (this.editor.isOpen) this.placeEditor();
     this.loop.invalidate();
+  }
+
+  /**
+   * Chooses how the element sizes itself. With a `height` attribute, or a box whose height the
+   * page decides (a CSS height, a stretched flex or grid item: the demo), the parts fill that
+   * box. Otherwise (the usual embed in an article) the element takes the height its content
+   * needs at its width: class "auto". The test: hide the content for a moment and see whether
+   * the host's height depends on it. Runs when the host resizes; two layouts, no flicker (the
+   * content is shown again before anything is painted).
+   */
+  updateSizing() {
+    let auto = false;
+    if (!this.hasAttribute("height") && this.isConnected) {
+      const withContent = this.getBoundingClientRect().height;
+      this.root.hidden = true;
+      const without = this.getBoundingClientRect().height;
+      this.root.hidden = false;
+      auto = !(without > 1 && Math.abs(withContent - without) < 1);
+    }
+    if (this.root.classList.contains("auto") !== auto) this.root.classList.toggle("auto", auto);
   }
 
   onVisibility(entry) {
@@ -634,7 +668,8 @@ export class BackpropViz extends HTMLElement {
     this.frame.view = state.view;
     this.outFrame.showTest = state["show-test"];
     this.outFrame.threshold = net.threshold;
-    this.range[0] = state.output === "sigmoid" ? 0 : -1;
+    // The engine centres the output colours on the class threshold: [-1, 1] for tanh, [0, 1] otherwise.
+    this.range[0] = state.output === "tanh" ? -1 : 0;
     this.range[1] = 1;
     this.batchView = null;
     this.diagram.setNetwork({

@@ -16,6 +16,11 @@ let loading = null;
 export function loadEngine() {
   loading ??= init({ module_or_path: new URL("../pkg/backprop_viz_bg.wasm", import.meta.url) }).then(
     (exports) => ({ Network, dataset, memory: exports.memory }),
+    (err) => {
+      // Forget a failed load (a dropped connection, say), so a later instance can try again.
+      loading = null;
+      throw err;
+    },
   );
   return loading;
 }

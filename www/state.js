@@ -435,6 +435,45 @@ export function parseAttributes(element, base = defaults()) {
   return applyEntries(base, entries, { source: "attributes" });
 }
 
+// Attributes that every HTML element may have; never reported as misspelt.
+const GLOBAL_ATTRIBUTE = /^(id|class|style|title|lang|dir|hidden|slot|part|tabindex|role|is|nonce|inert|draggable|translate|popover|autofocus|accesskey|spellcheck|enterkeyhint|inputmode|contenteditable|exportparts|itemscope|itemprop|itemtype|itemid|itemref)$|^(data-|aria-|on)/;
+
+const squash = (name) => name.replace(/[-_\s]/g, "").toLowerCase();
+
+/** The Levenshtein distance of two short strings, or a big number when it exceeds `max`. */
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * Errors for attributes that look like a misspelt setting (`learningrate`, `learning_rate`,
+ * `datset`): those would otherwise be ignored without a word. `known` lists the element's
+ * own attributes besides the state keys. Other unknown attributes (id, class, data-*, ...)
+ * are the page's business.
+ */
+export function misspeltAttributes(element, known = []) {
+  const names = [...SCHEMA.map((f) => f.key), ...known];
+  const errors = [];
+  for (const attr of element.attributes) {
+    const name = attr.name;
+    if (names.includes(name) || GLOBAL_ATTRIBUTE.test(name) || name.length > 40) continue;
+    const guess = names.find((k) => squash(k) === squash(name)) ?? names.find((k) => k.length >= 5 && distance(k, name, 2) <= 2);
+    if (guess) {
+      errors.push({ key: name, message: `${name}: not a setting of this element; did you mean ${guess}? It was ignored.` });
+    }
+  }
+  return errors;
+}
+
 /** The keys whose values differ between two states. */
 export function changedKeys(a, b) {
   const keys = [];

@@ -1,8 +1,9 @@
 // The element's CSS, as one constructable stylesheet shared by every <backprop-viz> on a page.
 // Constructable stylesheets are not inline styles, so they work under a CSP whose style-src
 // is 'self'. Nothing here leaks out of the shadow root, and the page's styles do not leak in
-// (custom properties aside: --bv-side-width and --bv-chart-height may be set on the element
-// to size its output column and its chart).
+// (custom properties aside, which are the element's sizing knobs: --bv-side-width and
+// --bv-chart-height size its output column and its chart; without a height, as an embed in an
+// article, --bv-diagram-height and --bv-inspector-height size the diagram and cap the panel).
 
 const css = String.raw`
 :host {
@@ -22,6 +23,10 @@ const css = String.raw`
   display: block;
   container-type: inline-size;
   container-name: bv;
+  /* Its width comes from the page, never from its content (that is what lets the layout follow
+     the width); where the page asks for a natural width (a flex row, a float, an auto grid
+     column), it is this. */
+  contain-intrinsic-inline-size: 640px;
   color: var(--ink);
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   -webkit-text-size-adjust: 100%;
@@ -32,13 +37,20 @@ const css = String.raw`
 [hidden] { display: none !important; }
 .toolbar:empty, .training-bar:empty, .view-bar:empty { display: none; }
 
+/* The page's inherited styles stop here: a host page's * { color: red; font-size: 40px },
+   letter-spacing or text-transform reach the host element, but not its content. */
 .bv {
+  all: initial;
   display: flex;
   flex-direction: column;
   gap: 10px;
   height: 100%;
   min-height: 0;
   position: relative;
+  color: var(--ink);
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  text-align: start;
+  -webkit-text-size-adjust: 100%;
 }
 
 /* ---- buttons and fields ---- */
@@ -407,6 +419,49 @@ canvas:focus-visible { outline-offset: -3px; }
   .training-bar .field { width: calc(50% - 7px); }
   .note { flex-basis: 100%; max-width: none; }
   .phase { flex-basis: 100%; }
+}
+
+/* ---- embedded instances (no settings column) ----
+   Class "auto" (set by the element): no height was given, so the element takes the height its
+   content needs at its width, as a figure in an article does. Without it (a height attribute,
+   or a box the page sizes) the parts share the box, as in the demo. */
+.auto.no-panel .main { grid-template-rows: auto; }
+/* At least this tall; taller when the output column beside it is (no inspector open). */
+.auto.no-panel .diagram-area { flex: 1 0 auto; height: var(--bv-diagram-height, clamp(190px, 30cqw, 340px)); min-height: 0; }
+.auto.no-panel .inspector-host { max-height: var(--bv-inspector-height, 380px); }
+.auto.no-panel .chart-wrap { flex: none; height: var(--bv-chart-height, 110px); min-height: 0; }
+
+@container bv (max-width: 700px) {
+  .no-panel .side {
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+    grid-template-rows: auto auto minmax(96px, 1fr);
+    grid-template-areas: "bar bar" "out metrics" "out chart";
+    column-gap: 12px;
+  }
+  .no-panel .output-bar { grid-area: bar; }
+  .no-panel .output-wrap { grid-area: out; max-width: none; justify-self: stretch; min-height: 0; }
+  .no-panel .metrics { grid-area: metrics; grid-template-columns: minmax(0, 1fr); align-self: start; }
+  .no-panel .metric-step { grid-column: auto; }
+  .no-panel .chart-wrap { grid-area: chart; height: auto; min-height: 96px; }
+  .auto.no-panel .diagram-area { height: var(--bv-diagram-height, clamp(180px, 48cqw, 300px)); }
+  .auto.no-panel .inspector-host { max-height: var(--bv-inspector-height, 360px); }
+  /* A given height, narrow: the diagram and the inspector share what the output leaves. A box
+     too short for that clips at its bottom edge instead of spilling over the page. */
+  .no-panel:not(.auto) { overflow: clip; overflow-clip-margin: 6px; }
+  .no-panel:not(.auto) .main { display: flex; flex-direction: column; }
+  .no-panel:not(.auto) .center { flex: 1 1 auto; min-height: 170px; }
+  .no-panel:not(.auto) .side { flex: none; }
+  .no-panel:not(.auto) .diagram-area { min-height: 120px; }
+  .no-panel:not(.auto) .inspector-host { max-height: 50%; }
+}
+
+@container bv (max-width: 460px) {
+  /* A phone: the output plot gets the whole width; the numbers and the chart share a row. */
+  .no-panel .side {
+    grid-template-rows: auto auto minmax(96px, auto);
+    grid-template-areas: "bar bar" "out out" "metrics chart";
+  }
+  .no-panel .output-wrap { justify-self: center; width: min(100%, 320px); }
 }
 
 @media (prefers-reduced-motion: reduce) {

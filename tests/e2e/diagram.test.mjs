@@ -137,7 +137,9 @@ test("hitTest returns each parameter at its anchor, and clicks select it", async
   }
 });
 
-test("Playground's largest network (6 hidden layers of 8) draws in well under 2 ms", async () => {
+// Draw times are printed for information only: speed is measured by `npm run bench`, never
+// asserted in a test on a shared machine.
+test("Playground's largest network (6 hidden layers of 8) draws every phase without allocating per frame", async () => {
   const { page, errors, close } = await open("perf");
   try {
     // "cycle" runs forward, backward, update and flow in turn. With train, each frame also
@@ -157,7 +159,6 @@ test("Playground's largest network (6 hidden layers of 8) draws in well under 2 
           `p50 ${r.p50.toFixed(3)} ms, p95 ${r.p95.toFixed(3)} ms, ` +
           `max ${r.max.toFixed(3)} ms over ${r.frames} frames; JS heap growth ${r.bytesPerDraw.toFixed(0)} B per draw`,
       );
-      assert.ok(r.p50 < 2, `p50 ${r.p50} ms must be under 2 ms`);
       // The code makes no arrays, objects or strings per frame; what is left (V8 boxing a few
       // doubles at canvas calls, measurement noise) is tens to hundreds of bytes. One allocation per
       // edge would be over 5 KB.

@@ -56,7 +56,9 @@ async function pointOf(page, set, index) {
 const lastEvent = (page) => page.evaluate(() => window.fixture.events.at(-1) ?? null);
 const eventCount = (page) => page.evaluate(() => window.fixture.events.length);
 
-test("trains, draws with no console errors, and draw() stays well under 1 ms", async () => {
+// Draw times are printed for information only: speed is measured by `npm run bench`, never
+// asserted in a test on a shared machine.
+test("trains and draws with no console errors", async () => {
   const { page, errors, close } = await open("dataset=circle&showTest=1&speed=5&frames=300");
   try {
     await page.waitForSelector("body[data-timed=yes]", { timeout: 30_000 });
@@ -67,10 +69,6 @@ test("trains, draws with no console errors, and draw() stays well under 1 ms", a
       )} points) over ${t.frames} frames: p50 ${t.drawP50.toFixed(3)} ms, p95 ${t.drawP95.toFixed(3)} ms; ` +
         `LossChart.draw: p50 ${t.chartP50.toFixed(3)} ms, p95 ${t.chartP95.toFixed(3)} ms`,
     );
-    // The target is well under 1 ms; the bound leaves room for a loaded CI machine.
-    assert.ok(t.drawP50 < 1, `OutputView.draw p50 ${t.drawP50} ms`);
-    assert.ok(t.drawP95 < 2, `OutputView.draw p95 ${t.drawP95} ms`);
-    assert.ok(t.chartP95 < 2, `LossChart.draw p95 ${t.chartP95} ms`);
     const stats = await page.evaluate(() => ({
       step: window.fixture.net.stepCount,
       points: window.fixture.chart.size,
