@@ -454,7 +454,7 @@ export class Controls {
       this.lossNote.textContent =
         state.output === "sigmoid"
           ? state.loss === "bce"
-            ? "Sigmoid with cross-entropy, the seed's pairing: ∂L/∂Z = A − y."
+            ? "Sigmoid with cross-entropy, as in the derivation: ∂L/∂Z = A − y."
             : "Squared error: L = ½(A − y)², so ∂L/∂A = A − y."
           : "Cross-entropy needs a sigmoid output (a probability), so a tanh or linear output trains with squared error.";
       this.lossNote.title =

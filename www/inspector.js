@@ -1167,7 +1167,7 @@ function buildBody(body, m, insp) {
     eqRow(grid, mi("L"), formula, null, t.loss, { kind: "value", slot: "loss", wide: true });
     sec.append(grid);
     if (m.loss === "bce" && m.output === "sigmoid") {
-      sec.append(h("p", { class: "insp-cap" }, "Binary cross-entropy, the seed's loss (the engine evaluates it in a form that stays finite when A rounds to 0 or 1)."));
+      sec.append(h("p", { class: "insp-cap" }, "Binary cross-entropy, the loss the derivation starts from (the engine evaluates it in a form that stays finite when A rounds to 0 or 1)."));
     }
     body.append(sec);
   }
@@ -1180,8 +1180,8 @@ function buildBody(body, m, insp) {
     const title = isOut ? ["Output layer ", math(null, layerTag(L)), ` · ${ACT_NAME[act]}`] : ["Hidden layer ", math(null, layerTag(L)), ` · ${ACT_NAME[act]}`];
     if (detail && layers[L] > 1) title.push(`, neuron ${L === P ? jP : 0}`);
     let caption;
-    if (isOut) caption = "The seed's steps 1 and 2: how the loss changes with the output A, then with Z through the activation.";
-    else if (L === depth - 1) caption = "The seed's step 5, one layer down: each neuron's ∂L/∂A collects ∂L/∂Z · W from every neuron it feeds.";
+    if (isOut) caption = "Steps 1 and 2 of the derivation: how the loss changes with the output A, then with Z through the activation.";
+    else if (L === depth - 1) caption = "Step 5 of the derivation, one layer down: each neuron's ∂L/∂A collects ∂L/∂Z · W from every neuron it feeds.";
     else caption = "Step 5 again, one more layer down.";
     const sec = step(n++, title, caption);
     if (detail) neuronRows(sec, m, L, L === P ? jP : 0);
@@ -1202,7 +1202,7 @@ function buildBody(body, m, insp) {
   // 3. The parameter itself.
   if (sel.kind === "w") {
     const { l, j, k } = sel;
-    const sec = step(n++, ["The weight ", math(null, sym("W", l + 1, j, k))], "The seed's step 3: Z = W·A_prev + b, so ∂Z/∂W is the activation the weight multiplies.");
+    const sec = step(n++, ["The weight ", math(null, sym("W", l + 1, j, k))], "Step 3 of the derivation: Z = W·A_prev + b, so ∂Z/∂W is the activation the weight multiplies.");
     const grid = h("div", { class: "insp-eqs" });
     eqRow(grid, sym("W", l + 1, j, k), "current value", null, m.weights[l][j][k], { kind: "value", slot: `W:${l}:${j}:${k}` });
     const Aprev = sym("A", l, k);
@@ -1220,7 +1220,7 @@ function buildBody(body, m, insp) {
     body.append(sec);
   } else if (sel.kind === "b") {
     const { l, j } = sel;
-    const sec = step(n++, ["The bias ", math(null, sym("b", l + 1, j))], "The seed's step 4: Z = W·A_prev + b, so ∂Z/∂b = 1 and the bias's gradient is ∂L/∂Z itself.");
+    const sec = step(n++, ["The bias ", math(null, sym("b", l + 1, j))], "Step 4 of the derivation: Z = W·A_prev + b, so ∂Z/∂b = 1 and the bias's gradient is ∂L/∂Z itself.");
     const grid = h("div", { class: "insp-eqs" });
     eqRow(grid, sym("b", l + 1, j), "current value", null, m.biases[l][j], { kind: "value", slot: `b:${l}:${j}` });
     eqRow(grid, dd(sym("Z", l + 1, j), sym("b", l + 1, j)), mn(1), null, null);
@@ -1324,13 +1324,13 @@ function neuronRows(sec, m, L, j) {
   const compare = h("div", { class: "insp-compare" });
   compare.dataset.shape = sat ? "sat" : "ok";
   compare.append(
-    h("div", { class: `insp-form${sat ? " insp-broken" : ""}` }, h("span", { class: "insp-form-h" }, "the seed's chain"), h("span", { class: "insp-form-line" }, math(null, chain), h("span", null, "= ", ...wrapNeg(rec.dL_dA[j]), " · ", ...wrapNeg(rec.dA_dZ[j])), h("span", null, "= ", num(unfused, "grad", `unfused:${j}`)))),
+    h("div", { class: `insp-form${sat ? " insp-broken" : ""}` }, h("span", { class: "insp-form-h" }, "the chain rule, unsimplified"), h("span", { class: "insp-form-line" }, math(null, chain), h("span", null, "= ", ...wrapNeg(rec.dL_dA[j]), " · ", ...wrapNeg(rec.dA_dZ[j])), h("span", null, "= ", num(unfused, "grad", `unfused:${j}`)))),
     h("div", { class: "insp-form insp-engine" }, h("span", { class: "insp-form-h" }, "simplified · what the engine uses"), h("span", { class: "insp-form-line" }, math(null, mrow(sym("A", L, j), mo("−"), m.layers[L] > 1 ? sub(mi("y"), mn(j)) : mi("y"))), h("span", null, "= ", bare(a), " − ", ...wrapNeg(y)), h("span", null, "= ", num(fused, "grad", `fused:${j}`)))),
   );
   sec.append(compare);
   if (!sat) {
     const diff = Math.abs(unfused - fused);
-    sec.append(h("p", { class: "insp-verdict" }, h("span", { class: "insp-ok" }, "✓ "), diff === 0 ? "Both forms give the same number, as the seed's algebra says." : `Both forms agree (they differ by ${formatNumber(diff)}, floating-point rounding), as the seed's algebra says.`));
+    sec.append(h("p", { class: "insp-verdict" }, h("span", { class: "insp-ok" }, "✓ "), diff === 0 ? "Both forms give the same number, as the algebra of step 2 says." : `Both forms agree (they differ by ${formatNumber(diff)}, floating-point rounding), as the algebra of step 2 says.`));
   } else {
     sec.append(saturationNote(sat, L, j, a, z, y, rec, unfused, fused));
   }
@@ -1359,17 +1359,17 @@ function saturationNote(sat, L, j, a, z, y, rec, unfused, fused) {
       "Saturated: with Z = ", f(z), ", the exact sigmoid is ", a === 1 ? "1 − " : "", f(gap),
       a === 1 ? ", but the nearest 64-bit number is exactly 1, so " : ", which is below the smallest 64-bit number, so ",
       A(), ` = ${a}. Then `, a === 1 ? inl(mn(1), mo("−"), mi("A"), mo("="), mn(0)) : inl(mi("A"), mo("="), mn(0)),
-      ": the seed's ", inl(dd(mi("L"), mi("A"))), " = −y/A + (1−y)/(1−A) divides by zero (", f(rec.dL_dA[j]), " here), ",
+      ": the formula ", inl(dd(mi("L"), mi("A"))), " = −y/A + (1−y)/(1−A) divides by zero (", f(rec.dL_dA[j]), " here), ",
       inl(dd(mi("A"), mi("Z"))), " = A(1−A) = ", f(rec.dA_dZ[j]), ", and their product is ", f(unfused), ".",
     ]);
   } else if (sat.kind === "underflow") {
-    append(first, ["Saturated: ", A(), " = ", f(a), " is so close to ", a < 0.5 ? "0" : "1", " that ", inl(dd(mi("A"), mi("Z"))), " = A(1−A) underflows to 0, and the seed's chain gives ", f(unfused), "."]);
+    append(first, ["Saturated: ", A(), " = ", f(a), " is so close to ", a < 0.5 ? "0" : "1", " that ", inl(dd(mi("A"), mi("Z"))), " = A(1−A) underflows to 0, and the unsimplified chain gives ", f(unfused), "."]);
   } else if (sat.kind === "nonfinite") {
-    append(first, ["Saturated: the seed's chain ", inl(dd(mi("L"), mi("A")), dot(), dd(mi("A"), mi("Z"))), " = ", f(rec.dL_dA[j]), " · ", f(rec.dA_dZ[j]), " = ", f(unfused), " here."]);
+    append(first, ["Saturated: the unsimplified chain ", inl(dd(mi("L"), mi("A")), dot(), dd(mi("A"), mi("Z"))), " = ", f(rec.dL_dA[j]), " · ", f(rec.dA_dZ[j]), " = ", f(unfused), " here."]);
   } else {
     append(first, [
       "Nearly saturated: ", A(), " = ", String(a), " is so close to ", a < 0.5 ? "0" : "1", " that ", a < 0.5 ? "A" : "1 − A",
-      " keeps only a few correct digits, and the seed's chain is off from A − y by a relative ", f(sat.rel), ".",
+      " keeps only a few correct digits, and the unsimplified chain is off from A − y by a relative ", f(sat.rel), ".",
     ]);
   }
   append(note, [
@@ -1445,7 +1445,7 @@ function layerTable(sec, m, L, insp) {
   }
   sec.append(h("div", { class: "insp-table-wrap" }, h("table", { class: "insp-table" }, h("thead", null, h("tr", null, cols)), tbody)));
   if (isOut && m.saturated) {
-    const note = h("p", { class: "insp-note", role: "note" }, "An output here is saturated (A rounds to 0 or 1): the seed's ∂L/∂A · ∂A/∂Z is not finite or loses digits, while ∂L/∂Z = A − y stays exact; the engine uses A − y. Select that output neuron for the details.");
+    const note = h("p", { class: "insp-note", role: "note" }, "An output here is saturated (A rounds to 0 or 1): the unsimplified ∂L/∂A · ∂A/∂Z is not finite or loses digits, while ∂L/∂Z = A − y stays exact; the engine uses A − y. Select that output neuron for the details.");
     note.dataset.shape = "note-table";
     sec.append(note);
   }
