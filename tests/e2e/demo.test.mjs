@@ -3,29 +3,18 @@
 // request or CSP violation. The server sends the CSP that embedding pages use, so the whole
 // demo is checked under it. Tests wait for conditions, never for fixed times, so a slow shared
 // machine only makes them slower.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, screenshot, assertNoErrors } from "./harness.mjs";
+import { openPage, screenshot, assertNoErrors, useServerAndBrowser, EMBED_CSP } from "./harness.mjs";
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+const CSP = EMBED_CSP;
 const WAIT = { timeout: 60_000 };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({ headers: () => ({ "Content-Security-Policy": CSP }) });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ headers: () => ({ "Content-Security-Policy": CSP }) });
 
 /** Opens the demo and waits until its network is built and drawn. */
 async function openDemo(hash = "", { viewport = { width: 1366, height: 768 }, contextOptions = {} } = {}) {
-  const opened = await openPage(browser, `${server.url}index.html${hash}`, { viewport, contextOptions });
+  const opened = await openPage(env.browser, `${env.server.url}index.html${hash}`, { viewport, contextOptions });
   const { page } = opened;
   await page.waitForFunction(() => document.querySelector("backprop-viz")?.network && document.querySelector("backprop-viz").views, null, WAIT);
   await page.evaluate(() => document.querySelector("backprop-viz").ready);
@@ -72,7 +61,7 @@ test("the page loads with no console errors, a favicon, the intro and every view
     assert.match(await page.title(), /backprop-viz/);
     const icon = await page.getAttribute('link[rel="icon"]', "href");
     assert.equal(icon, "favicon.svg");
-    const res = await page.request.get(new URL(icon, server.url).href);
+    const res = await page.request.get(new URL(icon, env.server.url).href);
     assert.equal(res.status(), 200);
     assert.match(res.headers()["content-type"], /image\/svg\+xml/);
     assert.equal(await page.getAttribute("a.tutorial-link", "href"), "examples/tutorial.html");

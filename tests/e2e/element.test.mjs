@@ -2,27 +2,16 @@
 // one page under the embedding CSP, attribute changes applied live, bad attributes reported
 // inside the element, autoplay while in view, and the public API (network, play, pause,
 // stepOnce, reset, the step and diverged events).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, screenshot, assertNoErrors } from "./harness.mjs";
+import { openPage, screenshot, assertNoErrors, useServerAndBrowser, EMBED_CSP } from "./harness.mjs";
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+const CSP = EMBED_CSP;
 const WAIT = { timeout: 60_000 };
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({ headers: () => ({ "Content-Security-Policy": CSP }) });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ headers: () => ({ "Content-Security-Policy": CSP }) });
 
 async function openFixture() {
-  const opened = await openPage(browser, `${server.url}tests/e2e/fixtures/element.html`, { viewport: { width: 1100, height: 800 } });
+  const opened = await openPage(env.browser, `${env.server.url}tests/e2e/fixtures/element.html`, { viewport: { width: 1100, height: 800 } });
   await opened.page.waitForFunction(() => [...document.querySelectorAll("backprop-viz")].every((e) => e.network), null, WAIT);
   await opened.page.evaluate(() => Promise.all([...document.querySelectorAll("backprop-viz")].map((e) => e.ready)));
   return opened;
@@ -175,7 +164,7 @@ test("autoplay trains while in view and pauses out of view; events and API", asy
 });
 
 test("the element module defines no globals", async () => {
-  const { page, errors, close } = await openPage(browser, `${server.url}tests/e2e/fixtures/blank.html`);
+  const { page, errors, close } = await openPage(env.browser, `${env.server.url}tests/e2e/fixtures/blank.html`);
   try {
     const added = await page.evaluate(async () => {
       const before = new Set(Object.getOwnPropertyNames(window));

@@ -4,10 +4,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "./harness.mjs";
+import { REPO_ROOT, EMBED_CSP } from "./harness.mjs";
 
 /** The policy the issue names; the element must need nothing more. */
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+export const CSP = EMBED_CSP;
 /** Generous: a slow shared machine only makes the tests slower. */
 export const WAIT = { timeout: 90_000 };
 

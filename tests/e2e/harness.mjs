@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
+import { before, after } from "node:test";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, "tests/e2e/screenshots");
@@ -115,4 +116,24 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, "_")}.png`);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+/** The Content-Security-Policy of pages that embed <backprop-viz>; tests serve pages under it. */
+export const EMBED_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/**
+ * Registers hooks that start the static server (sending `headers`) and Chromium before a test
+ * file's tests, and stop them after. Returns `{ server, browser }`, filled in by the hooks.
+ */
+export function useServerAndBrowser({ headers } = {}) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serve({ headers });
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

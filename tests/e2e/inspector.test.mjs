@@ -3,28 +3,17 @@
 // root, served under the CSP that <backprop-viz> must live with. Every number the panel shows
 // is read back from the DOM and compared with net.trace() computed in the page, and every
 // test fails on any console error (a CSP violation is one).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import fs from "node:fs";
-import { serve, launch, openPage, assertNoErrors, SCREENSHOT_DIR } from "./harness.mjs";
+import { openPage, assertNoErrors, SCREENSHOT_DIR, useServerAndBrowser, EMBED_CSP } from "./harness.mjs";
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({ headers: () => ({ "Content-Security-Policy": CSP }) });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const CSP = EMBED_CSP;
+const env = useServerAndBrowser({ headers: () => ({ "Content-Security-Policy": CSP }) });
 
 async function openFixture(query, { viewport } = {}) {
-  const opened = await openPage(browser, `${server.url}tests/e2e/fixtures/inspector.html?${query}`, viewport ? { viewport } : {});
+  const opened = await openPage(env.browser, `${env.server.url}tests/e2e/fixtures/inspector.html?${query}`, viewport ? { viewport } : {});
   await opened.page.waitForSelector("body[data-ready=yes]", { timeout: 15_000 });
   return opened;
 }
@@ -413,7 +402,7 @@ test("saturated output: the fused A - y stays finite where the seed's unfused ch
     await shot(page, "saturated");
 
     // y = 0 at the same point: dL/dA = 1/0 = infinity, times dA/dZ = 0 is NaN; A - y = 1.
-    const url = `${server.url}tests/e2e/fixtures/inspector.html?inspect=n-3-0&saturate=1&target=0`;
+    const url = `${env.server.url}tests/e2e/fixtures/inspector.html?inspect=n-3-0&saturate=1&target=0`;
     await page.goto(url);
     await page.waitForSelector("body[data-ready=yes]");
     const s2 = await readSlots(page);
@@ -522,7 +511,7 @@ test("narrow: the panel works full width on a phone", async () => {
 });
 
 test("the demo page opens the inspector from the URL: index.html#inspect=w-1-0-0 shows the full chain", { skip: !fs.existsSync(new URL("../../www/element.js", import.meta.url)) && "www/element.js not there yet" }, async () => {
-  const { page, errors, close } = await openPage(browser, `${server.url}index.html#inspect=w-1-0-0`, { viewport: { width: 1366, height: 900 } });
+  const { page, errors, close } = await openPage(env.browser, `${env.server.url}index.html#inspect=w-1-0-0`, { viewport: { width: 1366, height: 900 } });
   try {
     await page.waitForFunction(
       () => document.querySelector("backprop-viz")?.shadowRoot?.querySelector('.insp:not([hidden]) [data-slot="dL_dW:0:0:0"]'),

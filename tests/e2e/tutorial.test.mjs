@@ -4,32 +4,21 @@
 // independently (autoplay follows the viewport), follow their attributes, report a bad one, and
 // the page reads well on a desktop and on a phone. Tests wait for conditions, never for fixed
 // times.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { serve, launch, screenshot, assertNoErrors, REPO_ROOT } from "./harness.mjs";
+import { screenshot, assertNoErrors, REPO_ROOT, useServerAndBrowser } from "./harness.mjs";
 import { CSP, WAIT, onInstance, openEmbed, waitForPaint, waitForInstances } from "./embedding.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve({ headers: () => ({ "Content-Security-Policy": CSP }) });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ headers: () => ({ "Content-Security-Policy": CSP }) });
 
 const URL_PATH = "examples/tutorial.html";
 const weights = (page, id) => onInstance(page, `#${id}`, (el) => Array.from(el.views.refresh().weights).concat(Array.from(el.views.biases)));
 const steps = (page, id) => onInstance(page, `#${id}`, (el) => el.network.stepCount);
 
 async function openTutorial(options) {
-  const opened = await openEmbed(browser, `${server.url}${URL_PATH}`, options);
+  const opened = await openEmbed(env.browser, `${env.server.url}${URL_PATH}`, options);
   await waitForInstances(opened.page, 2);
   return opened;
 }
@@ -50,7 +39,7 @@ test("the page has no inline scripts or styles, and links to and from the demo w
       const res = await page.request.get(u);
       assert.equal(res.status(), 200, u);
     }
-    const demoPage = await page.request.get(new URL("index.html", server.url).href);
+    const demoPage = await page.request.get(new URL("index.html", env.server.url).href);
     assert.equal(demoPage.status(), 200);
     assertNoErrors(errors);
   } finally {
