@@ -1404,6 +1404,11 @@ impl Network {
     pub fn grid_values(&self) -> &[f32] {
         self.grid.as_ref().map_or(&[], |g| &g.values)
     }
+    /// Each input's largest magnitude on the thumbnail grid, by which its thumbnail is scaled
+    /// (empty before `set_grid`).
+    pub fn input_scales(&self) -> &[f32] {
+        self.grid.as_ref().map_or(&[], |g| &g.input_scale)
+    }
     /// The thumbnail atlas's RGBA pixels (empty before `set_grid`).
     pub fn thumb_pixels(&self) -> &[u8] {
         self.grid.as_ref().map_or(&[], |g| &g.thumbs)

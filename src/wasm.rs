@@ -405,12 +405,17 @@ impl Network {
     /// Runs one input forward, keeping every neuron's Z and A for the `activationsPtr` and
     /// `preactivationsPtr` views.
     pub fn probe(&mut self, input: JsValue) -> Result<(), JsError> {
-        let x = if let Some(f) = input.dyn_ref::<Float64Array>() {
-            // The hot path: a reused Float64Array, read without building a Vec of JsValues.
-            f.to_vec()
-        } else {
-            numbers("input", &input)?
-        };
+        // The hot path (once a frame): a reused Float64Array, copied onto the stack, so
+        // nothing is allocated on either side of the boundary.
+        if let Some(f) = input.dyn_ref::<Float64Array>() {
+            let n = f.length() as usize;
+            if n <= config::MAX_INPUTS {
+                let mut x = [0.0; config::MAX_INPUTS];
+                f.copy_to(&mut x[..n]);
+                return self.inner.probe(&x[..n]).map_err(js_error);
+            }
+        }
+        let x = numbers("input", &input)?;
         self.inner.probe(&x).map_err(js_error)
     }
 
@@ -581,6 +586,7 @@ buffer_views! {
     "the last prepared batch's training-set indices (u32; none after prepareExample)" batchPtr batchLen => batch_buffer;
     "the heatmap's RGBA pixels (u8), size x size, top row first (empty before setGrid)" gridPixelsPtr gridPixelsLen => grid_pixels;
     "the heatmap's output values (f32), size x size" gridValuesPtr gridValuesLen => grid_values;
+    "each input's largest magnitude on the thumbnail grid (f32), which scales its thumbnail" inputScalesPtr inputScalesLen => input_scales;
     "the thumbnail atlas (u8 RGBA): one thumb x thumb tile per neuron, inputs first, stacked vertically" thumbPixelsPtr thumbPixelsLen => thumb_pixels;
 }
 

@@ -359,15 +359,6 @@ fn batch_gradients_are_the_mean_of_traces_and_match_finite_differences() {
 /// still those of the loss with respect to the weights.
 #[test]
 fn features_feed_the_network_and_gradients_still_match() {
-    const NAMES: [&str; 7] = [
-        "x1",
-        "x2",
-        "x1Squared",
-        "x2Squared",
-        "x1x2",
-        "sinX1",
-        "sinX2",
-    ];
     fn feature(name: &str, x1: f64, x2: f64) -> f64 {
         match name {
             "x1" => x1,
@@ -381,7 +372,7 @@ fn features_feed_the_network_and_gradients_still_match() {
         }
     }
     let strategy = (
-        prop::sample::subsequence(NAMES.to_vec(), 1..=7),
+        prop::sample::subsequence(common::ALL_FEATURES.to_vec(), 1..=7),
         prop::collection::vec(-1.0..1.0f64, 7 * 3 + 3 + 3 + 1),
         (-6.0..6.0f64, -6.0..6.0f64),
         0.0..=1.0f64,

@@ -6,15 +6,7 @@ mod common;
 use backprop_viz::dataset::{self, DatasetKind, Split};
 use backprop_viz::{Network, Spec};
 
-const ALL_FEATURES: [&str; 7] = [
-    "x1",
-    "x2",
-    "x1Squared",
-    "x2Squared",
-    "x1x2",
-    "sinX1",
-    "sinX2",
-];
+use common::ALL_FEATURES;
 
 fn data(kind: DatasetKind, seed: u64) -> Split {
     dataset::generate(kind, 500, 0.0, 50.0, seed)

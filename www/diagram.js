@@ -71,7 +71,6 @@ export const FEATURE_LABELS = Object.freeze({
 
 // Largest magnitude of each feature over the default plane [-6, 6]^2: input neurons are
 // coloured as the engine colours their thumbnails (scaled by their largest magnitude).
-const FEATURE_SCALE = { x1: 6, x2: 6, "x1²": 36, "x2²": 36, x1x2: 36, "sin(x1)": 1, "sin(x2)": 1 };
 
 /** Below this card size (CSS px) neurons are drawn as filled circles without thumbnails. */
 export const THUMB_MIN_SIZE = 16;
@@ -228,8 +227,8 @@ export class Diagram {
    * @param {{ layers: number[], featureLabels?: string[]|null, hidden?: string, output?: string,
    *           thumb?: number, inputScales?: number[] }} network
    *   featureLabels: display labels ("x1²") or engine feature ids ("x1Squared"); absent: x1, x2, ...
-   *   inputScales: the magnitude at which each input neuron's frame is fully coloured (default:
-   *   the feature's largest magnitude on [-6, 6]^2, as its thumbnail is scaled; else 1).
+   *   inputScales: the magnitude at which each input neuron's frame is fully coloured: the
+   *   engine's scale for that input's thumbnail (`views.inputScales`); default 1.
    */
   setNetwork({ layers, featureLabels = null, hidden = "tanh", output = "sigmoid", thumb = 32, inputScales = null }) {
     const L = Array.from(layers, Number);
@@ -254,16 +253,17 @@ export class Diagram {
       const raw = featureLabels?.[k];
       const label = raw == null ? `x${k + 1}` : (FEATURE_LABELS[raw] ?? String(raw));
       labels.push(label);
-      scales[k] = inputScales?.[k] ?? FEATURE_SCALE[label] ?? 1;
+      scales[k] = inputScales?.[k] || 1;
     }
-    // Display range of each neuron layer (the engine's thumbnail ranges): sigmoid [0, 1],
-    // everything else [-1, 1].
+    // Display range of each neuron layer, as the engine colours its thumbnails: hidden sigmoid
+    // [0, 1], other hidden [-1, 1]; the output centred on its class threshold, so [-1, 1] for
+    // tanh and [0, 1] otherwise.
     const lo = new Float64Array(depth + 1);
     const span = new Float64Array(depth + 1);
     for (let i = 0; i <= depth; i++) {
-      const act = i === 0 ? "input" : i === depth ? output : hidden;
-      lo[i] = act === "sigmoid" ? 0 : -1;
-      span[i] = act === "sigmoid" ? 1 : 2;
+      const unit = i === depth ? output !== "tanh" : i > 0 && hidden === "sigmoid";
+      lo[i] = unit ? 0 : -1;
+      span[i] = unit ? 1 : 2;
     }
     this.topo = {
       layers: L,
@@ -481,13 +481,14 @@ export class Diagram {
   /** The legends for a view, in rows of this.legendCols. */
   drawLegends(g, view) {
     const T = this.topo;
-    // Inputs are scaled to [-1, 1]; sigmoid layers run over [0, 1], the others over [-1, 1].
-    const sigH = T.depth > 1 && T.hidden === "sigmoid";
-    const sigO = T.output === "sigmoid";
-    const wide = [T.depth > 1 && !sigH ? "hidden" : "", sigO ? "" : "output"].filter(Boolean);
-    const narrow = [sigH ? "hidden" : "", sigO ? "output" : ""].filter(Boolean);
+    // The ranges setNetwork derived for each layer: inputs scaled to [-1, 1], hidden sigmoid
+    // over [0, 1], the output centred on its class threshold, the others over [-1, 1].
+    const sigH = T.depth > 1 && T.lo[1] === 0;
+    const unitO = T.lo[T.depth] === 0;
+    const wide = [T.depth > 1 && !sigH ? "hidden" : "", unitO ? "" : "output"].filter(Boolean);
+    const narrow = [sigH ? "hidden (σ)" : "", unitO ? `output (${T.output === "sigmoid" ? "σ" : T.output})` : ""].filter(Boolean);
     const ranges = [{ lo: -1, hi: 1, note: narrow.length ? ["input", ...wide].join(", ") : "" }];
-    if (narrow.length) ranges.push({ lo: 0, hi: 1, note: `${narrow.join(", ")} (σ)` });
+    if (narrow.length) ranges.push({ lo: 0, hi: 1, note: narrow.join(", ") });
     const list = [valueLegend({ caption: "Activation A (card frame)", ranges })];
     const gap = 30;
     const cols = this.legendCols;

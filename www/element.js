@@ -668,12 +668,13 @@ export class BackpropViz extends HTMLElement {
     this.frame.view = state.view;
     this.outFrame.showTest = state["show-test"];
     this.outFrame.threshold = net.threshold;
-    // The engine centres the output colours on the class threshold: [-1, 1] for tanh, [0, 1] otherwise.
-    this.range[0] = state.output === "tanh" ? -1 : 0;
+    // The engine centres the output colours on the class threshold: [2t - 1, 1].
+    this.range[0] = 2 * net.threshold - 1;
     this.range[1] = 1;
     this.batchView = null;
     this.diagram.setNetwork({
       layers: state.layers, featureLabels: state.features, hidden: state.activation, output: state.output, thumb: THUMB,
+      inputScales: this.views.inputScales,
     });
     this.loop.setSpeed(speedOf(state.speed));
     this.loop.setNetwork(this.views);

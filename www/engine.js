@@ -42,7 +42,9 @@ export function loadEngine() {
  *   last `net.refreshMetrics()`;
  * - `gridPixels` (Uint8ClampedArray): the heatmap's RGBA pixels from `net.renderGrid()`;
  * - `gridValues` (Float32Array): the output value at each heatmap pixel;
- * - `thumbPixels` (Uint8ClampedArray): the thumbnail atlas, one tile per neuron, stacked.
+ * - `thumbPixels` (Uint8ClampedArray): the thumbnail atlas, one tile per neuron, stacked;
+ * - `inputScales` (Float32Array): each input's largest magnitude on the thumbnail grid, by
+ *   which its thumbnail is scaled.
  * - `weightOffsets`, `biasOffsets`: where each weight layer starts in the arrays above.
  */
 export class NetworkViews {
@@ -90,6 +92,7 @@ export class NetworkViews {
     this.gridPixels = new Uint8ClampedArray(buffer, net.gridPixelsPtr(), gridLen);
     this.gridValues = new Float32Array(buffer, net.gridValuesPtr(), gridLen / 4);
     this.thumbPixels = new Uint8ClampedArray(buffer, net.thumbPixelsPtr(), net.thumbPixelsLen());
+    this.inputScales = new Float32Array(buffer, net.inputScalesPtr(), net.inputScalesLen());
     this.buffer = buffer;
     return this;
   }

@@ -6,6 +6,17 @@ pub mod scenarios;
 
 use backprop_viz::Spec;
 
+/// Every input feature's name, in the engine's order.
+pub const ALL_FEATURES: [&str; 7] = [
+    "x1",
+    "x2",
+    "x1Squared",
+    "x2Squared",
+    "x1x2",
+    "sinX1",
+    "sinX2",
+];
+
 /// A spec with just the structural fields set, for `Network::new`.
 pub fn config(layers: &[usize], hidden: &str, output: &str, loss: &str) -> Spec {
     Spec {
