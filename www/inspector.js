@@ -828,24 +828,54 @@ function adoptStyles(container) {
   }
 }
 
-// Replaces `old`'s children with `fresh`'s, unless only numbers changed: then only the
-// number slots are patched, so hover titles, focus and text selection survive live updates.
+// Replaces `old`'s children with `fresh`'s, unless only numbers changed: then every number
+// (each `.insp-num`, slotted or not) is patched in place, so hover titles, focus and text
+// selection survive live updates. "Only numbers changed" is decided on the whole tree: its
+// elements, classes, shapes and every piece of text outside the numbers (a sign flip adds
+// parentheses, for instance) must be the same. A number left unpatched would show a value
+// from an earlier render beside this one's, and the arithmetic on screen would be false
+// (issue 11), so anything short of a full match rebuilds the panel.
 function patchOrReplace(old, fresh) {
-  const oldSlots = old.querySelectorAll("[data-slot]");
-  const newSlots = fresh.querySelectorAll("[data-slot]");
-  const shape = (el, slots) => `${el.childElementCount}:${Array.from(slots, (s) => s.dataset.slot + "/" + s.className).join(";")}:${Array.from(el.querySelectorAll("[data-shape]"), (s) => s.dataset.shape).join(";")}`;
-  if (oldSlots.length && shape(old, oldSlots) === shape(fresh, newSlots)) {
-    newSlots.forEach((n, i) => {
-      const o = oldSlots[i];
-      if (o.textContent !== n.textContent) o.replaceChildren(...n.childNodes);
-      if (o.title !== n.title) o.title = n.title;
-      const ow = o.querySelector(".insp-sw");
-      const nw = n.querySelector?.(".insp-sw") ?? null;
-      if (ow && nw && ow.style.backgroundColor !== nw.style.backgroundColor) ow.style.backgroundColor = nw.style.backgroundColor;
+  const oldNums = old.querySelectorAll(".insp-num");
+  const newNums = fresh.querySelectorAll(".insp-num");
+  if (oldNums.length && oldNums.length === newNums.length && structure(old) === structure(fresh)) {
+    newNums.forEach((n, i) => {
+      const o = oldNums[i];
+      if (o.textContent !== n.textContent || o.title !== n.title) {
+        o.replaceChildren(...n.childNodes);
+        o.title = n.title;
+      } else {
+        const ow = o.querySelector(".insp-sw");
+        const nw = n.querySelector(".insp-sw");
+        if (ow && nw && ow.style.backgroundColor !== nw.style.backgroundColor) ow.style.backgroundColor = nw.style.backgroundColor;
+      }
     });
     return;
   }
   old.replaceChildren(...fresh.childNodes);
+}
+
+// Everything about a tree except the numbers' digits: tags, classes, shapes, slots and text.
+function structure(root) {
+  const parts = [];
+  const walk = (node) => {
+    for (const c of node.childNodes) {
+      if (c.nodeType === Node.TEXT_NODE) {
+        parts.push(c.data);
+      } else if (c.nodeType === Node.ELEMENT_NODE) {
+        const cls = c.getAttribute("class") ?? "";
+        if (c.classList.contains("insp-num")) {
+          parts.push(`#${cls}/${c.getAttribute("data-slot") ?? ""}`);
+          continue;
+        }
+        parts.push(`<${c.localName}.${cls}|${c.getAttribute("data-shape") ?? ""}|${c.getAttribute("aria-label") ?? ""}`);
+        walk(c);
+        parts.push(">");
+      }
+    }
+  };
+  walk(root);
+  return parts.join("\u0001");
 }
 
 // ---------------------------------------------------------------------------------------
