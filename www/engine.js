@@ -1,21 +1,30 @@
-// Loading the wasm engine, once per page, and zero-copy views on its memory.
+// Loading the wasm engine, once per page.
 //
-// Every <backprop-viz> on a page shares one compiled module (the promise below), and each
-// builds its own Network. What the front end reads every frame (weights, gradients,
-// activations, heatmap pixels) is read through typed-array views on wasm memory, as in the
-// Rust and WebAssembly book's Game of Life: nothing is copied and nothing is serialised.
+// The module is fetched and compiled once per page (the promise below) and instantiated on
+// the main thread, where tests, the element's read-only `network` and the fallback trainer
+// use it; the compiled WebAssembly.Module is also handed to the training worker
+// (www/runner.js), which instantiates it again without fetching or compiling anything.
 
-import init, { Network, dataset } from "../pkg/backprop_viz.js";
+import init, * as wasm from "../pkg/backprop_viz.js";
+
+export { NetworkViews } from "./views.js";
+
+/** Where the engine's wasm file is, next to this package's `pkg/backprop_viz.js`. */
+export const WASM_URL = new URL("../pkg/backprop_viz_bg.wasm", import.meta.url);
 
 let loading = null;
 
 /**
  * Fetches, compiles and instantiates the wasm module the first time it is called; later
- * calls return the same promise. Resolves to `{ Network, dataset, memory }`.
+ * calls return the same promise. Resolves to `{ Network, dataset, parseCsv, memory, module }`
+ * (`module` is the compiled WebAssembly.Module, for workers).
  */
 export function loadEngine() {
-  loading ??= init({ module_or_path: new URL("../pkg/backprop_viz_bg.wasm", import.meta.url) }).then(
-    (exports) => ({ Network, dataset, memory: exports.memory }),
+  loading ??= compile().then(
+    async (module) => {
+      const exports = await init({ module_or_path: module });
+      return { ...engineOf(wasm), memory: exports.memory, module };
+    },
     (err) => {
       // Forget a failed load (a dropped connection, say), so a later instance can try again.
       loading = null;
@@ -25,104 +34,26 @@ export function loadEngine() {
   return loading;
 }
 
-/**
- * Typed-array views on one network's buffers in wasm memory.
- *
- * A view of wasm memory is only valid until the memory grows: growing detaches the old
- * ArrayBuffer, and every view on it then silently reads as empty. `refresh()` is cheap
- * and rebuilds the views when that has happened, so call it once per frame before reading.
- * Call `invalidate()` after `net.setGrid()`, which reallocates the pixel buffers.
- *
- * Fields (all live, all laid out as the engine stores them):
- * - `weights`, `dL_dW` (Float64Array): every layer's [out][in] block, layer after layer;
- * - `biases`, `dL_db` (Float64Array): every layer's [out], layer after layer;
- * - `a`, `z` (Float64Array): every neuron's A and Z from the last `net.probe(input)`,
- *   inputs first;
- * - `metrics` (Float64Array): [trainLoss, testLoss, trainAccuracy, testAccuracy] from the
- *   last `net.refreshMetrics()`;
- * - `gridPixels` (Uint8ClampedArray): the heatmap's RGBA pixels from `net.renderGrid()`;
- * - `gridValues` (Float32Array): the output value at each heatmap pixel;
- * - `thumbPixels` (Uint8ClampedArray): the thumbnail atlas, one tile per neuron, stacked;
- * - `inputScales` (Float32Array): each input's largest magnitude on the thumbnail grid, by
- *   which its thumbnail is scaled.
- * - `weightOffsets`, `biasOffsets`: where each weight layer starts in the arrays above.
- */
-export class NetworkViews {
-  constructor(engine, net) {
-    this.engine = engine;
-    this.net = net;
-    this.buffer = null;
-    const layers = Array.from(net.layers);
-    this.layers = layers;
-    this.weightOffsets = [];
-    this.biasOffsets = [];
-    let w = 0;
-    let b = 0;
-    for (let l = 0; l + 1 < layers.length; l++) {
-      this.weightOffsets.push(w);
-      this.biasOffsets.push(b);
-      w += layers[l] * layers[l + 1];
-      b += layers[l + 1];
+/** The engine's JS API from the generated module's namespace (the same in the worker). */
+export function engineOf(ns) {
+  return { Network: ns.Network, dataset: ns.dataset, parseCsv: ns.parseCsv ?? null };
+}
+
+// Streaming compilation needs the server to send application/wasm; with another type it
+// fails, and the bytes are compiled from an ArrayBuffer instead (slower, with a warning).
+async function compile() {
+  const response = fetch(WASM_URL);
+  if (typeof WebAssembly.compileStreaming === "function") {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (err) {
+      const r = await response;
+      if (!r.ok) throw new Error(`could not fetch ${WASM_URL.pathname}: HTTP ${r.status}`);
+      if (r.headers.get("Content-Type") === "application/wasm") throw err;
+      console.warn(`backprop-viz: ${WASM_URL.pathname} is served as "${r.headers.get("Content-Type")}", not application/wasm; compiling it the slow way.`);
     }
-    this.refresh();
   }
-
-  /** Marks the views stale, e.g. after `net.setGrid()`. */
-  invalidate() {
-    this.buffer = null;
-  }
-
-  /** Rebuilds the views if wasm memory has grown or `invalidate()` was called. */
-  refresh() {
-    const buffer = this.engine.memory.buffer;
-    if (buffer === this.buffer) return this;
-    const net = this.net;
-    const f64 = (ptr, len) => new Float64Array(buffer, ptr, len);
-    const nw = net.weightsLen();
-    const nb = net.biasesLen();
-    const neurons = net.neuronCount();
-    this.weights = f64(net.weightsPtr(), nw);
-    this.biases = f64(net.biasesPtr(), nb);
-    this.dL_dW = f64(net.weightGradientsPtr(), nw);
-    this.dL_db = f64(net.biasGradientsPtr(), nb);
-    this.a = f64(net.activationsPtr(), neurons);
-    this.z = f64(net.preactivationsPtr(), neurons);
-    this.metrics = f64(net.metricsPtr(), 4);
-    const gridLen = net.gridPixelsLen();
-    this.gridPixels = new Uint8ClampedArray(buffer, net.gridPixelsPtr(), gridLen);
-    this.gridValues = new Float32Array(buffer, net.gridValuesPtr(), gridLen / 4);
-    this.thumbPixels = new Uint8ClampedArray(buffer, net.thumbPixelsPtr(), net.thumbPixelsLen());
-    this.inputScales = new Float32Array(buffer, net.inputScalesPtr(), net.inputScalesLen());
-    this.buffer = buffer;
-    return this;
-  }
-
-  /** The last prepared batch's training-set indices (a view, rebuilt only when it moved). */
-  batch() {
-    const buffer = this.engine.memory.buffer;
-    const ptr = this.net.batchPtr();
-    const len = this.net.batchLen();
-    const v = this._batch;
-    if (!v || v.buffer !== buffer || v.byteOffset !== ptr || v.length !== len) {
-      this._batch = new Uint32Array(buffer, ptr, len);
-    }
-    return this._batch;
-  }
-
-  /** Index of W[l][j][k] (l counts weight layers from 0) in `weights` and `dL_dW`. */
-  weightIndex(l, j, k) {
-    return this.weightOffsets[l] + j * this.layers[l] + k;
-  }
-
-  /** Index of b[l][j] in `biases` and `dL_db`. */
-  biasIndex(l, j) {
-    return this.biasOffsets[l] + j;
-  }
-
-  /** Index of neuron j of neuron layer L (0 = inputs) in `a`, `z` and the thumbnail atlas. */
-  neuronIndex(layer, j) {
-    let i = 0;
-    for (let l = 0; l < layer; l++) i += this.layers[l];
-    return i + j;
-  }
+  const r = await fetch(WASM_URL);
+  if (!r.ok) throw new Error(`could not fetch ${WASM_URL.pathname}: HTTP ${r.status}`);
+  return WebAssembly.compile(await r.arrayBuffer());
 }

@@ -1,16 +1,19 @@
 // The chain-rule inspector: the seed's derivation (../shared/seed/backprop-derivation.md) for one
 // weight, bias or neuron, with the network's real numbers filled in, rendered as MathML.
 //
-//   const inspector = new Inspector(container, { onHighlight, onSelect });
-//   inspector.setContext({ engine, net, views, layers, hidden, output, loss, featureLabels });
-//   inspector.show(selection);                 // { kind: "w", l, j, k } | { kind: "b", l, j } | { kind: "n", L, j } | null
-//   inspector.update({ example, batch, live }); // every frame is fine: it throttles itself
+//   const inspector = new Inspector(container, { onHighlight, onSelect, onFreeze });
+//   inspector.setLayers(layers, featureLabels);  // the network's shape, after any rebuild
+//   inspector.show(selection);                   // { kind: "w", l, j, k } | { kind: "b", l, j } | { kind: "n", L, j } | null
+//   if (inspector.wants({ version, live })) {     // cheap; the panel throttles itself while live
+//     const ask = inspector.request();            // { selection, frozen }
+//     ... computeInspection(engine, net, {...})   // where the network lives (www/inspection.js)
+//     inspector.render(model, { version, live }); // one model, written in one update
+//   }
 //
-// Every number comes from the engine: `net.trace(input, target)` for one example, the
-// engine's batch gradients for the batch check, and a throwaway clone
-// (`Network.fromState(net.toState())`) nudged by +-epsilon for the finite-difference check.
-// Nothing here computes a derivative of its own except the products and sums that the
-// panel shows being formed, so the panel can only ever show what the engine did.
+// The numbers are computed where the network lives (www/inspection.js, in the training
+// worker), all from one state of it, and this panel only lays them out: the products and
+// sums it shows being formed are the engine's factors, so it can only show what the engine
+// did, and a render either patches every number or rebuilds the panel (issue 11).
 //
 // Layer indices, as docs/FRONTEND.md fixes them: weight layer l (0-based) connects neuron
 // layer l to neuron layer l + 1; neuron layer 0 is the inputs. On screen and in links the
@@ -21,14 +24,16 @@
 // colours are set through the CSSOM (element.style), and the CSS is a constructable
 // stylesheet, so the panel works under `style-src 'self'` and inside a shadow root.
 
+import { formatNumber, agreement, relDiff } from "./inspection.js";
+
+export { formatNumber, parseNumber, agreement, FD_EPSILON, computeInspection } from "./inspection.js";
+
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
 /** How often (ms) the numbers refresh while training plays: about what a person can read. */
 export const LIVE_INTERVAL_MS = 500;
 /** How often (ms) the screen-reader summary may change while training plays. */
 const ANNOUNCE_INTERVAL_MS = 5000;
-/** Relative size of the finite-difference nudge: epsilon = FD_EPSILON * max(1, |parameter|). */
-export const FD_EPSILON = 1e-5;
 /** Most per-example rows the batch table lists (the mean always uses every example). */
 const BATCH_ROWS_SHOWN = 12;
 /** Most terms of a sum listed one by one. */
@@ -140,65 +145,6 @@ export function chainPaths(selection, layers) {
 // ---------------------------------------------------------------------------------------
 // Numbers
 // ---------------------------------------------------------------------------------------
-
-const SUPERSCRIPT = { "-": "⁻", "+": "", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-
-/**
- * A number at 4 significant digits, with a real minus sign; exponent notation
- * ("−1.234 × 10⁻⁵") below 10⁻³ and from 10⁴; whole numbers below 10⁴ as they are.
- */
-export function formatNumber(x) {
-  if (x === undefined) return "—";
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Infinity) return "∞";
-  if (x === -Infinity) return "−∞";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  let s;
-  if (Number.isInteger(x) && a < 1e4) s = String(x);
-  else if (a >= 1e-3 && a < 1e4) s = x.toPrecision(4);
-  else {
-    const [mant, exp] = x.toExponential(3).split("e");
-    s = `${mant} × 10${[...exp].map((c) => SUPERSCRIPT[c]).join("")}`;
-  }
-  return s.replace(/-/g, "−");
-}
-
-/** Reads formatNumber's output back (for tests and tooling): "−1.234 × 10⁻⁵" -> -0.00001234. */
-export function parseNumber(text) {
-  const t = String(text).trim().replace(/−/g, "-");
-  if (t === "NaN") return NaN;
-  if (t === "∞") return Infinity;
-  if (t === "-∞") return -Infinity;
-  const m = /^(-?[\d.]+)(?: × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$/.exec(t);
-  if (!m) return NaN;
-  if (!m[2]) return Number(m[1]);
-  const back = Object.fromEntries(Object.entries(SUPERSCRIPT).filter(([, v]) => v).map(([k, v]) => [v, k]));
-  return Number(`${m[1]}e${[...m[2]].map((c) => back[c]).join("")}`);
-}
-
-const relDiff = (a, b) => {
-  if (a === b) return 0;
-  const scale = Math.max(Math.abs(a), Math.abs(b));
-  return scale === 0 ? 0 : Math.abs(a - b) / scale;
-};
-
-/**
- * How well a finite difference agrees with backprop: `{ ok, digits, text }`.
- * Agreement is relative (`digits` significant digits) or, where both are essentially zero,
- * absolute (a central difference cannot resolve slopes much below 1e-10).
- */
-export function agreement(backprop, fd) {
-  if (!Number.isFinite(backprop) || !Number.isFinite(fd)) {
-    return { ok: false, digits: 0, text: "cannot be compared: one of them is not finite" };
-  }
-  const rel = relDiff(backprop, fd);
-  const abs = Math.abs(backprop - fd);
-  const digits = rel === 0 ? 16 : Math.max(0, Math.min(16, Math.floor(-Math.log10(rel))));
-  if (rel < 1e-5) return { ok: true, digits, text: rel === 0 ? "agrees exactly" : `agrees to ${digits} significant digits` };
-  if (abs < 1e-9) return { ok: true, digits, text: `agrees: both are 0 to within ${formatNumber(abs)}` };
-  return { ok: false, digits, text: `differs by ${formatNumber(abs)} (relative ${formatNumber(rel)})` };
-}
 
 // Colours as docs/FRONTEND.md gives them: values orange (−) / blue (+), gradients purple (−) /
 // green (+) on a log-scaled magnitude, both through light grey.
@@ -491,24 +437,27 @@ export class Inspector {
    * @param {HTMLElement} container where the panel goes (typically inside a shadow root;
    *   the stylesheet is adopted by the container's root node automatically).
    * @param {{ onHighlight?: (paths: {edges, neurons} | null) => void,
-   *           onSelect?: (selection | null) => void }} callbacks
+   *           onSelect?: (selection | null) => void,
+   *           onFreeze?: (frozen: boolean) => void }} callbacks
+   *   onFreeze: the Freeze button was toggled; the host keeps (or drops) a copy of the network
+   *   to derive numbers on, and the panel asks for numbers again (`wants`).
    */
-  constructor(container, { onHighlight, onSelect } = {}) {
+  constructor(container, { onHighlight, onSelect, onFreeze } = {}) {
     this.container = container;
     this.onHighlight = onHighlight ?? (() => {});
     this.onSelect = onSelect ?? (() => {});
-    this.ctx = null;
+    this.onFreeze = onFreeze ?? (() => {});
+    this.layers = null;
+    this.featureLabels = null;
     this.selection = null;
-    this.args = { example: null, batch: null, live: false };
-    this.frozen = null; // { net, dW, db, step } while frozen
-    this.lastRender = -Infinity;
+    this.frozen = false;
+    this.stale = true; // the numbers shown are not for the current selection / example / freeze
+    this.pending = false; // numbers have been asked for and have not arrived
+    this.shownVersion = -1;
+    this.lastRequest = -Infinity;
     this.lastAnnounce = -Infinity;
-    this.renderKey = "";
-    this.snapshot = null; // weights and biases at the last render
-    this.batchCache = { batch: null, rows: null };
-    /** How many times the numbers were recomputed (tests read this). */
+    /** How many times numbers were written to the panel (tests read this). */
     this.renders = 0;
-    this.pending = 0; // a scheduled live recomputation
     this.uid = `insp${Math.random().toString(36).slice(2, 8)}`;
 
     this.root = h("section", { class: "insp", "aria-labelledby": `${this.uid}-title`, hidden: true });
@@ -535,169 +484,116 @@ export class Inspector {
     adoptStyles(container);
   }
 
-  /** The network and its description; call again after any rebuild. */
-  setContext(ctx) {
-    this.#thaw();
-    this.ctx = { ...ctx, layers: Array.from(ctx.layers ?? ctx.net.layers) };
-    this.snapshot = null;
-    this.renderKey = "";
-    // Re-show the selection on the new network (or drop it if the network no longer has it).
+  /** The network's shape; call again after any rebuild. Drops a selection it no longer has. */
+  setLayers(layers, featureLabels = null) {
+    this.layers = Array.from(layers);
+    this.featureLabels = featureLabels ? Array.from(featureLabels) : null;
+    if (this.frozen) this.setFrozen(false);
+    this.stale = true;
     if (this.selection) this.show(this.selection);
   }
 
   /** Opens the panel on a selection (0-based internal form), or hides it for null. */
   show(selection) {
-    if (selection && !this.ctx) {
-      // No network yet: remember it, and setContext shows it.
+    if (selection && !this.layers) {
+      // No network yet: remember it, and setLayers shows it.
       this.selection = { ...selection };
       return;
     }
-    if (!selection || checkSelection(selection, this.ctx.layers)) {
+    if (!selection || checkSelection(selection, this.layers)) {
       this.selection = null;
       this.root.hidden = true;
       this.onHighlight(null);
       return;
     }
+    const moved = !this.selection || formatInspect(this.selection) !== formatInspect(selection);
     this.selection = { ...selection };
     adoptStyles(this.container); // again: the container may not have been in its shadow root at construction
     this.root.hidden = false;
-    this.onHighlight(chainPaths(this.selection, this.ctx.layers));
-    this.#render(true);
+    this.onHighlight(chainPaths(this.selection, this.layers));
+    if (moved) {
+      // Until its numbers arrive, the new selection's title and a note, never the old numbers.
+      const title = h("h2", { class: "insp-title", id: `${this.uid}-title` });
+      buildTitle(title, this.selection, { layers: this.layers, featureLabels: this.featureLabels });
+      patchOrReplace(this.titleEl, title);
+      this.body.replaceChildren(h("p", { class: "insp-hint" }, "Computing…"));
+      this.root.dataset.inspect = formatInspect(this.selection);
+      this.announceNow = true;
+    }
+    this.stale = true;
+  }
+
+  /** The numbers must be asked for again (the example, the batch or the network changed shape). */
+  invalidate() {
+    this.stale = true;
   }
 
   /**
-   * New numbers: `example` `{ input, target, label }` or null, `batch` `{ inputs, targets,
-   * labels? }` or null, `live` true while training plays. Cheap to call every frame: while
-   * live it recomputes at most every LIVE_INTERVAL_MS (and never while frozen); otherwise
-   * only when the example, batch or network changed.
+   * Whether the panel wants new numbers now. `version` counts the network's states (it
+   * changes whenever a weight does), `live` is true while training plays: then the panel
+   * asks at most every LIVE_INTERVAL_MS (a person reads about two updates a second), and
+   * never while frozen.
    */
-  update({ example = null, batch = null, live = false } = {}) {
-    if (live && this.frozen) return;
-    this.args = { example, batch, live };
-    if (!this.selection || !this.ctx) return;
-    if (live) {
-      if (performance.now() - this.lastRender >= LIVE_INTERVAL_MS) this.#schedule();
-      return;
-    }
-    if (this.#changed()) this.#render(false);
+  wants({ version, live, now = performance.now() }) {
+    if (!this.selection || this.pending || this.root.hidden) return false;
+    if (this.stale) return true;
+    if (this.frozen || version === this.shownVersion) return false;
+    return !live || now - this.lastRequest >= LIVE_INTERVAL_MS;
   }
 
-  // While training plays the recomputation (a few ms of trace() calls and DOM) runs after the
-  // frame that asked for it, in idle time, so it never lengthens an animation frame.
-  #schedule() {
-    if (this.pending) return;
-    this.lastRender = performance.now();
-    const run = () => {
-      this.pending = 0;
-      if (this.selection && this.ctx && !this.frozen) this.#render(false);
-    };
-    this.pending = typeof requestIdleCallback === "function" ? { idle: requestIdleCallback(run, { timeout: 250 }) } : { timer: setTimeout(run, 0) };
+  /** What to compute: `{ selection, frozen }`; marks the request as sent. */
+  request(now = performance.now()) {
+    this.pending = true;
+    this.stale = false;
+    this.lastRequest = now;
+    return { selection: { ...this.selection }, frozen: this.frozen };
   }
 
-  #cancel() {
-    if (!this.pending) return;
-    if (this.pending.idle) cancelIdleCallback(this.pending.idle);
-    else clearTimeout(this.pending.timer);
-    this.pending = 0;
+  /** The request failed (the figure shows why); ask again next time. */
+  failed() {
+    this.pending = false;
+    this.stale = true;
   }
 
-  /** Freezes (a snapshot of the network is kept) or thaws the numbers, like the Freeze button. */
+  /** Freezes or thaws the numbers, like the Freeze button. */
   setFrozen(on) {
-    if (!!on === !!this.frozen) return;
-    if (on && this.ctx) {
-      const { engine, net, views } = this.ctx;
-      views?.refresh?.();
-      this.frozen = {
-        net: engine.Network.fromState(net.toState()),
-        dW: views ? Float64Array.from(views.dL_dW) : null,
-        db: views ? Float64Array.from(views.dL_db) : null,
-        step: net.stepCount,
-      };
-    } else {
-      this.#thaw();
-    }
-    this.freezeBtn.setAttribute("aria-pressed", String(!!this.frozen));
-    if (this.selection) {
-      this.renderKey = "";
-      this.#render(false);
-    }
+    if (!!on === this.frozen) return;
+    this.frozen = !!on;
+    this.freezeBtn.setAttribute("aria-pressed", String(this.frozen));
+    this.stale = true;
+    this.onFreeze(this.frozen);
   }
 
   /** True while frozen. */
   get isFrozen() {
-    return !!this.frozen;
+    return this.frozen;
   }
 
-  /** Removes the panel and frees what it holds. */
-  destroy() {
-    this.#cancel();
-    this.#thaw();
-    this.root.remove();
-    this.onHighlight(null);
-  }
-
-  #thaw() {
-    if (this.frozen) {
-      this.frozen.net.free();
-      this.frozen = null;
-      this.freezeBtn.setAttribute("aria-pressed", "false");
+  /**
+   * Writes one model (www/inspection.js computeInspection) to the page, in one update: every
+   * number the panel shows comes from it, so from one state of the network. `version` is
+   * the state it was computed on; `live`, whether training plays.
+   */
+  render(model, { version = -1, live = false } = {}) {
+    this.pending = false;
+    if (!model || !this.selection || !sameSelection(model.sel, this.selection)) {
+      // Computed for a selection that has moved on since: ask again.
+      this.stale = true;
+      return;
     }
-  }
-
-  // Has anything the numbers depend on changed since the last render? Cheap: a short key for
-  // the selection and example, and the weights compared with a copy kept from the last render.
-  #changed() {
-    if (this.args.batch !== this.renderedBatch || this.#argsKey() !== this.renderKey) return true;
-    if (this.frozen) return false;
-    const views = this.ctx.views;
-    if (!views || !this.snapshot) return true;
-    views.refresh();
-    const { weights, biases } = views;
-    const snap = this.snapshot;
-    if (snap.length !== weights.length + biases.length) return true;
-    for (let i = 0; i < weights.length; i++) if (snap[i] !== weights[i]) return true;
-    for (let i = 0; i < biases.length; i++) if (snap[weights.length + i] !== biases[i]) return true;
-    return false;
-  }
-
-  #argsKey() {
-    const { example, batch } = this.args;
-    const ex = example ? `${Array.from(example.input ?? [])}|${example.target}|${example.label ?? ""}` : "-";
-    const bt = batch ? `${batch.targets?.length}:${batch.inputs?.[0]}:${batch.inputs?.[batch.inputs.length - 1]}` : "-";
-    return `${formatInspect(this.selection)}#${ex}#${bt}#${this.frozen ? "f" : "l"}`;
-  }
-
-  #takeSnapshot() {
-    const views = this.ctx.views;
-    if (!views || this.frozen) return;
-    views.refresh();
-    const n = views.weights.length + views.biases.length;
-    if (!this.snapshot || this.snapshot.length !== n) this.snapshot = new Float64Array(n);
-    this.snapshot.set(views.weights, 0);
-    this.snapshot.set(views.biases, views.weights.length);
-  }
-
-  #render(announceNow) {
-    this.#cancel();
-    this.lastRender = performance.now();
+    this.shownVersion = version;
     this.renders++;
-    this.renderKey = this.#argsKey();
-    this.renderedBatch = this.args.batch;
-    this.#takeSnapshot();
-    let model;
-    try {
-      model = this.#compute();
-    } catch (err) {
-      model = { error: String(err?.message ?? err) };
-    }
+    const m = model;
+    const ctx = { layers: this.layers, featureLabels: this.featureLabels };
+    if (!m.error && !m.trace) m.summary = `${describeSelectionText(m.sel, m.layers ?? this.layers, m.featureLabels ?? this.featureLabels)}: pick an example to see the numbers`;
     const body = h("div", { class: "insp-body" });
     const title = h("h2", { class: "insp-title", id: `${this.uid}-title` });
     try {
-      buildTitle(title, this.selection, this.ctx);
-      if (model.error) body.append(h("p", { class: "insp-error", role: "alert" }, `The inspector could not compute this: ${model.error}`));
+      buildTitle(title, this.selection, ctx);
+      if (m.error) body.append(h("p", { class: "insp-error", role: "alert" }, `The inspector could not compute this: ${m.error}`));
       else {
-        buildBody(body, model, this);
-        if (model.trace) model.summary = summaryText(model); // after buildBody, which finds saturation
+        buildBody(body, m, this);
+        if (m.trace) m.summary = summaryText(m); // after buildBody, which finds saturation
       }
     } catch (err) {
       body.replaceChildren(h("p", { class: "insp-error", role: "alert" }, `The inspector could not draw this: ${err?.message ?? err}`));
@@ -706,115 +602,27 @@ export class Inspector {
     patchOrReplace(this.body, body);
     this.root.dataset.renders = String(this.renders);
     this.root.dataset.inspect = formatInspect(this.selection);
-    this.exampleEl.textContent = model.exampleText ?? "";
-    const step = this.frozen ? this.frozen.step : this.ctx.net.stepCount;
-    this.statusEl.dataset.state = this.frozen ? "frozen" : this.args.live ? "live" : "idle";
-    this.statusEl.textContent = this.frozen ? `frozen at step ${step}` : this.args.live ? `live · step ${step}` : `step ${step}`;
+    this.exampleEl.textContent = m.exampleText ?? "";
+    const step = m.step ?? 0;
+    this.statusEl.dataset.state = this.frozen ? "frozen" : live ? "live" : "idle";
+    this.statusEl.textContent = this.frozen ? `frozen at step ${step}` : live ? `live · step ${step}` : `step ${step}`;
     const now = performance.now();
-    if (model.summary && (announceNow || !this.args.live || now - this.lastAnnounce >= ANNOUNCE_INTERVAL_MS)) {
-      if (this.liveEl.textContent !== model.summary) this.liveEl.textContent = model.summary;
+    if (m.summary && (this.announceNow || !live || now - this.lastAnnounce >= ANNOUNCE_INTERVAL_MS)) {
+      if (this.liveEl.textContent !== m.summary) this.liveEl.textContent = m.summary;
       this.lastAnnounce = now;
+      this.announceNow = false;
     }
   }
 
-  // Gathers every number the panel shows.
-  #compute() {
-    const ctx = this.ctx;
-    const sel = this.selection;
-    const net = this.frozen ? this.frozen.net : ctx.net;
-    const { example, batch } = this.args;
-    const state = net.toState();
-    const layers = Array.from(state.layers);
-    const m = {
-      sel,
-      layers,
-      depth: layers.length - 1,
-      hidden: state.hidden ?? ctx.hidden,
-      output: state.output ?? ctx.output,
-      loss: state.loss ?? ctx.loss,
-      featureLabels: state.features ?? ctx.featureLabels ?? null,
-      weights: state.weights,
-      biases: state.biases,
-      trace: null,
-      traceLabel: "",
-      fd: null,
-      batch: null,
-      exampleText: "",
-    };
-    if (example) {
-      m.trace = net.trace(example.input, example.target);
-      m.traceLabel = example.label ?? "this example";
-      m.exampleText = describeExample(example, m.trace.target, net.inputSize);
-    }
-    let rows = null;
-    if (batch) {
-      rows = this.#batchRows(batch, net.inputSize, layers[layers.length - 1]);
-      const traces = rows.map((r) => net.trace(r.input, r.target));
-      m.batch = { rows, traces };
-      if (!m.trace && traces.length) {
-        m.trace = traces[0];
-        m.traceLabel = `${rows[0].label}, the batch's first example`;
-      }
-      m.exampleText = `Batch mean over ${rows.length} example${rows.length === 1 ? "" : "s"}${example ? `; chain for ${m.traceLabel}` : ""}`;
-    }
-    if (!m.trace) {
-      m.exampleText = "No example picked";
-      m.summary = `${describeSelectionText(sel, layers, m.featureLabels)}: pick an example to see the numbers`;
-      return m;
-    }
-    // The engine's own batch gradient, for the batch check.
-    if (m.batch) {
-      const view = this.frozen ?? (ctx.views?.refresh(), ctx.views);
-      const vDW = this.frozen ? this.frozen.dW : view?.dL_dW;
-      const vDB = this.frozen ? this.frozen.db : view?.dL_db;
-      const P = sel.kind === "n" ? sel.L : sel.l + 1;
-      if (ctx.views && vDW) {
-        if (sel.kind === "w") m.batch.engine = vDW[ctx.views.weightIndex(sel.l, sel.j, sel.k)];
-        else if (P >= 1) m.batch.engine = vDB[ctx.views.biasIndex(P - 1, sel.j)];
-      }
-    }
-    // Finite differences on a clone, nudging the parameter by +-epsilon.
-    const clone = ctx.engine.Network.fromState(state);
-    try {
-      if (example || !m.batch) {
-        const lossOf = () => clone.trace(example.input, example.target).loss;
-        m.fd = finiteDifferences(clone, sel, m, lossOf, m.trace);
-      }
-      if (m.batch && rows.length) {
-        clone.setTrainingData(
-          rows.map((r) => Array.from(r.input)),
-          rows.map((r) => Array.from(r.target)),
-        );
-        m.batch.fd = finiteDifferences(clone, sel, m, () => clone.evaluate().trainLoss, null);
-      }
-    } finally {
-      clone.free();
-    }
-    return m;
+  /** Removes the panel. */
+  destroy() {
+    this.root.remove();
+    this.onHighlight(null);
   }
+}
 
-  // Normalises a batch ({ inputs, targets } flat or nested) to rows; cached per batch object.
-  #batchRows(batch, inputSize, outputs) {
-    const c = this.batchCache;
-    if (c.batch === batch && c.inputs === batch.inputs && c.targets === batch.targets && c.rows) return c.rows;
-    const rowsOf = (data, width) => {
-      if (!data) return [];
-      if (data.length && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]))) return Array.from(data, (r) => Float64Array.from(r));
-      const out = [];
-      for (let i = 0; i + width <= data.length; i += width) out.push(Float64Array.from(data.slice(i, i + width)));
-      return out;
-    };
-    const inputs = rowsOf(batch.inputs, inputSize);
-    const targets = rowsOf(batch.targets, outputs);
-    const n = Math.min(inputs.length, targets.length);
-    const rows = [];
-    for (let i = 0; i < n; i++) {
-      const label = batch.labels?.[i] ?? (batch.indices ? `#${batch.indices[i]}` : `${i + 1}`);
-      rows.push({ input: inputs[i], target: targets[i], label: String(label) });
-    }
-    this.batchCache = { batch, inputs: batch.inputs, targets: batch.targets, rows };
-    return rows;
-  }
+function sameSelection(a, b) {
+  return !!a && !!b && formatInspect(a) === formatInspect(b);
 }
 
 function adoptStyles(container) {
@@ -882,72 +690,6 @@ function structure(root) {
 // Finite differences
 // ---------------------------------------------------------------------------------------
 
-// Central differences (L(x + e) - L(x - e)) / 2e on the clone, for the selection:
-// - weight or bias: nudge that parameter;
-// - neuron: dL/dZ through its bias (Z moves one for one with b), and dL/dA through the next
-//   layer's biases (moving A by e moves each Z^[L+1]_i by W_{i,j} e, exactly what nudging b_i
-//   by W_{i,j} e does); at the output, dL/dA is checked on the loss formula itself.
-function finiteDifferences(clone, sel, m, lossOf, trace) {
-  const central = (x0, set) => {
-    const eps = FD_EPSILON * Math.max(1, Math.abs(x0));
-    const xp = x0 + eps;
-    const xm = x0 - eps;
-    set(xp);
-    const lp = lossOf();
-    set(xm);
-    const lm = lossOf();
-    set(x0);
-    return { value: (lp - lm) / (xp - xm), eps };
-  };
-  const out = {};
-  if (sel.kind === "w") {
-    const w0 = m.weights[sel.l][sel.j][sel.k];
-    out.main = central(w0, (v) => clone.setWeight(sel.l, sel.j, sel.k, v));
-  } else if (sel.kind === "b") {
-    const b0 = m.biases[sel.l][sel.j];
-    out.main = central(b0, (v) => clone.setBias(sel.l, sel.j, v));
-  } else {
-    const { L, j } = sel;
-    if (L >= 1) {
-      const b0 = m.biases[L - 1][j];
-      out.dZ = central(b0, (v) => clone.setBias(L - 1, j, v));
-    }
-    if (L < m.depth) {
-      const next = m.layers[L + 1];
-      const W = m.weights[L];
-      const b = m.biases[L];
-      const eps = FD_EPSILON * (trace ? Math.max(1, Math.abs(activationOf(trace, L, j))) : 1);
-      const shift = (d) => {
-        for (let i = 0; i < next; i++) clone.setBias(L, i, b[i] + W[i][j] * d);
-      };
-      shift(eps);
-      const lp = lossOf();
-      shift(-eps);
-      const lm = lossOf();
-      shift(0);
-      for (let i = 0; i < next; i++) clone.setBias(L, i, b[i]);
-      out.dA = { value: (lp - lm) / (2 * eps), eps, viaBiases: true };
-    } else if (trace) {
-      const a = trace.layers[L - 1].a[j];
-      const y = trace.target[j];
-      const eps = FD_EPSILON * Math.max(1, Math.abs(a));
-      const f = (x) => lossFormula(m.loss, x, y);
-      const value = (f(a + eps) - f(a - eps)) / (2 * eps);
-      // At a saturated output, A ± ε leaves (0, 1) and the formula has no value there.
-      if (Number.isFinite(value)) out.dA = { value, eps, onFormula: true };
-    }
-  }
-  return out;
-}
-
-function activationOf(trace, L, j) {
-  return L === 0 ? trace.input[j] : trace.layers[L - 1].a[j];
-}
-
-function lossFormula(loss, a, y) {
-  return loss === "bce" ? -y * Math.log(a) - (1 - y) * Math.log(1 - a) : 0.5 * (a - y) * (a - y);
-}
-
 // ---------------------------------------------------------------------------------------
 // Text
 // ---------------------------------------------------------------------------------------
@@ -978,14 +720,6 @@ export function describeSelectionText(sel, layers, featureLabels) {
   }
   if (sel.kind === "b") return `b[${sel.l + 1}] ${sel.j} (bias of ${neuronText(sel.l + 1, sel.j, layers, featureLabels)})`;
   return `A[${sel.L}] ${sel.j} (${neuronText(sel.L, sel.j, layers, featureLabels)})`;
-}
-
-function describeExample(example, ys, inputSize) {
-  const input = Array.from(example.input ?? []);
-  const names = inputSize === 2 ? ["x₁", "x₂"] : null;
-  const x = names ? input.map((v, i) => `${names[i]} = ${formatNumber(v)}`).join(", ") : `x = (${input.map(formatNumber).join(", ")})`;
-  const y = ys.length === 1 ? `y = ${formatNumber(ys[0])}` : `y = (${ys.map(formatNumber).join(", ")})`;
-  return `${example.label ? `${example.label}: ` : ""}${x}, ${y}`;
 }
 
 // The panel's headline number: dL/dW, dL/db, or a neuron's dL/dZ (dL/dA for an input), for
@@ -1294,7 +1028,7 @@ function layerTag(L) {
 function related(insp, links) {
   const el = h("div", { class: "insp-related" }, "See also:");
   for (const [label, selection] of links) {
-    if (checkSelection(selection, insp.ctx.layers)) continue;
+    if (checkSelection(selection, insp.layers)) continue;
     const b = h("button", { type: "button", class: "insp-link" }, label);
     b.addEventListener("click", () => {
       insp.onSelect(selection);

@@ -1,5 +1,11 @@
-// The animation loop: training speed, the forward / backward / update phases, step mode,
-// and the per-frame engine work (one renderGrid, one probe, one refreshMetrics at most).
+// The animation loop: training speed, the forward / backward / update phases, step mode, and
+// one frame request to the figure's network (www/session.js) at a time.
+//
+// The network trains where it lives (the page's worker). Each animation frame sends at most
+// one request, `{ train, example, inspect }`, and draws the latest snapshot that came back:
+// while the main thread draws frame k, the worker computes frame k + 1. At one or more steps
+// per frame a request trains that many steps ("flow"); the speed is steps per drawn frame, so
+// a slow worker slows training rather than piling up requests.
 //
 // One training step is a timeline of 2D + 1 units for a network of D weight layers:
 //
@@ -7,30 +13,27 @@
 //   t in (D, 2D]       backward: derivatives have reached weight layers down to 2D - t
 //   t in (2D, 2D + 1]  update:   anim.position = t - 2D blends the old weights into the new
 //
-// The step's gradients are the engine's real ones: net.prepareStep() (or prepareExample for
-// one chosen example) runs when the forward sweep starts, and net.applyStep() when the
+// The step's gradients are the engine's real ones: a `prepare` request (the next batch, or
+// the selected example) runs when the forward sweep starts, and an `apply` request when the
 // update starts, just after host.beforeApply() lets the diagram copy the old weights it
-// blends from. Playing
-// moves t continuously (the sweep compresses as the speed rises); at one or more steps per
-// frame the loop trains with net.step(n) and the diagram shows a steady flow. Step mode
-// moves t to the next whole number: one layer forward, one layer back, or the update.
-//
-// Nothing here allocates per frame in the steady state: the anim object and the timing
-// buffers are made once, and the frame callback is bound once.
+// blends from. The timeline waits for each reply before it moves past it. Playing moves t
+// continuously (the sweep compresses as the speed rises); step mode moves t to the next whole
+// number: one layer forward, one layer back, or the update.
 
 const TWEEN_SECONDS = 0.35; // one phase of step mode, when motion is allowed
 const WHOLE_STEP_SECONDS = 1.2; // the Step button's whole-step animation
 
 /** Per-frame timings, recorded only while profiling (preallocated buffers). */
-const PROFILE_FIELDS = ["total", "interval", "train", "renderGrid", "thumbs", "diagram", "output", "chart", "steps"];
+const PROFILE_FIELDS = ["total", "interval", "diagram", "output", "chart", "thumbs", "fresh", "steps", "workerTrain", "workerRender", "workerTotal"];
 
 export class Loop {
   /**
-   * @param host the element: `net`, `views`, `example` ({ input, target } Float64Arrays of the
-   *   selected example), `batchSize`, and the callbacks `uploadThumbs()` (after renderGrid),
-   *   `beforeApply()` (just before net.applyStep), `drawDiagram(anim)`, `drawOutput(anim)`,
-   *   `drawChart(stepped, metricsFresh)`, `afterFrame(stepped, loss)`, `onPhase(text)`,
-   *   `onPlaying(playing)`, `onError(error)`, `onStepPrepared()`.
+   * @param host the element's side: `session` (frame requests), `example` ({ input, target }
+   *   of the selected example), `batchSize`, `trainSize`, `ready` (a network is built), and the
+   *   callbacks `inspection()` (the inspector's request or null), `wantsInspection()`,
+   *   `beforeApply()`, `onStepPrepared()`, `onSnapshot(snapshot, inspect)`, `uploadThumbs()`,
+   *   `drawDiagram(anim)`, `drawOutput(anim)`, `drawChart(fresh)`, `afterFrame(steps, loss)`,
+   *   `onPhase(text)`, `onPlaying(playing)`, `onError(error)`.
    */
   constructor(host) {
     this.host = host;
@@ -46,14 +49,19 @@ export class Loop {
     this.rate = 0; // timeline units per second toward the goal
     this.prepared = false; // gradients prepared for the current step
     this.applied = false; // the current step's update is applied
+    this.awaiting = null; // "prepare" | "apply" | "step": the step's request is on its way
+    this.token = 0; // counts steps; a reply for an abandoned step only updates the views
+    this.queue = []; // training requests waiting for the one in flight
+    this.inflight = false;
+    this.fresh = false; // a snapshot arrived since the last drawn frame
+    this.needsFetch = true; // ask for a snapshot even with nothing to train
+    this.dirtyDraw = true;
     this.flowTime = 0;
     this.restTime = 0; // reduced-motion playing: time since the last step
     this.phaseKey = null;
-    this.dirtyWeights = true; // renderGrid + metrics + thumbnails next frame
-    this.dirtyProbe = true;
-    this.dirtyDraw = true;
-    this.stepsThisFrame = 0;
+    this.steps = 0; // steps trained since the last drawn frame
     this.lastLoss = NaN;
+    this.lastTiming = null;
     this.raf = 0;
     this.last = 0;
     this.profile = null;
@@ -63,11 +71,13 @@ export class Loop {
 
   // ---- set-up ---------------------------------------------------------------------------------
 
-  /** After a network is built or rebuilt: forget the step in progress. */
-  setNetwork(views) {
-    this.depth = views.layers.length - 1;
+  /** After a network is built or rebuilt: forget the step in progress and anything queued. */
+  setNetwork(layers) {
+    this.depth = layers.length - 1;
+    for (const q of this.queue) q.done?.(NaN);
+    this.queue.length = 0;
     this.cancelStep();
-    this.invalidate({ weights: true });
+    this.invalidate({ fetch: true });
   }
 
   setSpeed(speed) {
@@ -87,9 +97,8 @@ export class Loop {
   perFrame() {
     const s = this.speed;
     if (s.epoch) {
-      const net = this.host.net;
       const batch = Math.max(1, this.host.batchSize ?? 10);
-      return Math.max(1, Math.ceil((net?.trainSize ?? 0) / batch));
+      return Math.max(1, Math.ceil((this.host.trainSize ?? 0) / batch));
     }
     return s.perFrame ?? 0;
   }
@@ -116,7 +125,7 @@ export class Loop {
     this.playing = false;
     this.phaseKey = null;
     this.host.onPlaying(false);
-    this.invalidate();
+    this.invalidate({ fetch: true });
   }
 
   toggle() {
@@ -128,8 +137,7 @@ export class Loop {
   stepButton() {
     if (this.playing) this.pause();
     const end = 2 * this.depth + 1;
-    if (!this.prepared || this.applied) this._startStep(this.stepFor);
-    if (!this.prepared) return; // preparing failed
+    if (this.awaiting !== "prepare" && (!this.prepared || this.applied)) this._startStep(this.stepFor);
     if (this.stepBy === "step") {
       this.goal = end;
       this.rate = end / WHOLE_STEP_SECONDS;
@@ -139,39 +147,58 @@ export class Loop {
       this.goal = Math.min(end, base + 1);
       this.rate = 1 / TWEEN_SECONDS;
     }
-    if (this.reducedMotion) this._advanceTo(this.goal);
+    if (this.reducedMotion && this.prepared) this._advanceTo(this.goal);
     this.invalidate();
   }
 
-  /** One whole training step, at once (the element's stepOnce()). Returns the loss. */
+  /**
+   * One whole training step at once (the element's stepOnce()): the step in progress, or a
+   * new one on the batch (or the selected example, in step mode on it). Resolves to its loss.
+   */
   stepNow() {
     if (this.playing) this.pause();
-    if (!this.prepared || this.applied) this._startStep(this.stepFor);
-    if (!this.prepared) return NaN;
-    this._advanceTo(2 * this.depth + 1);
-    this.invalidate();
-    return this.lastLoss;
+    const end = 2 * this.depth + 1;
+    return new Promise((resolve) => {
+      const finish = (loss) => {
+        this.t = end;
+        this.goal = end;
+        this.invalidate();
+        resolve(loss);
+      };
+      if (this.prepared && !this.applied && this.awaiting === null) {
+        this.host.beforeApply();
+        this.awaiting = "apply";
+        this._queue({ mode: "apply" }, finish);
+        return;
+      }
+      this.token++;
+      this.prepared = false;
+      this.applied = false;
+      this.t = 0;
+      this.goal = 0;
+      this.awaiting = "step";
+      this.host.beforeApply();
+      this._queue({ mode: "step", on: this.stepFor }, finish);
+    });
   }
 
   /** Forgets the step in progress (after an edit, a rebuild or a reset). */
   cancelStep() {
+    this.token++;
     this.t = 0;
     this.goal = 0;
     this.prepared = false;
     this.applied = false;
+    this.awaiting = null;
     this.anim.phase = "idle";
     this.anim.position = 0;
     this.phaseKey = null;
-    this.invalidate({ probe: true });
+    this.invalidate({ fetch: true });
   }
 
-  /**
-   * Marks work for the next frame and makes sure one comes. `weights`: the parameters changed
-   * (renderGrid, metrics, thumbnails); `probe`: the selected example changed.
-   */
-  invalidate({ weights = false, probe = false } = {}) {
-    if (weights) this.dirtyWeights = true;
-    if (weights || probe) this.dirtyProbe = true;
+  /** Marks work for the next frame and makes sure one comes. `fetch`: ask for a new snapshot. */
+  invalidate({ fetch = false } = {}) {
+    if (fetch) this.needsFetch = true;
     this.dirtyDraw = true;
     this._request();
   }
@@ -182,80 +209,129 @@ export class Loop {
     this._request();
   }
 
-  /** Stops frames (the element left the page). */
+  /** Stops frames (the element left the page); replies still update the views. */
   stop() {
     this.connected = false;
     if (this.raf) cancelAnimationFrame(this.raf);
     this.raf = 0;
   }
 
+  /** Whether nothing is queued or on its way (tests and teardown wait for this). */
+  get idle() {
+    return !this.inflight && this.queue.length === 0;
+  }
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  _queue(train, done = null) {
+    this.queue.push({ train, done, token: this.token });
+    this._pump();
+  }
+
+  // Sends the next queued request if none is on its way.
+  _pump() {
+    if (this.inflight || this.queue.length === 0 || !this.host.ready) return;
+    const { train, done, token } = this.queue.shift();
+    this._send(train, done, token);
+  }
+
+  _send(train, done = null, token = this.token) {
+    const host = this.host;
+    this.inflight = true;
+    const inspect = host.inspection();
+    host.session.frame({ train, example: host.example, inspect }).then(
+      (snap) => {
+        this.inflight = false;
+        if (snap) this._arrived(snap, train, token, done, inspect);
+        else done?.(NaN);
+        this._pump();
+        this._request();
+      },
+      (err) => {
+        this.inflight = false;
+        done?.(NaN);
+        host.onSnapshot(null, inspect);
+        this._fail(err);
+        this._pump();
+      },
+    );
+  }
+
+  _arrived(snap, train, token, done, inspect) {
+    this.fresh = true;
+    this.steps += snap.stepped;
+    this.lastTiming = snap.timing;
+    if (train) this.lastLoss = snap.loss;
+    this.host.onSnapshot(snap, inspect);
+    if (snap.error) {
+      done?.(NaN);
+      this._fail(new Error(snap.error));
+      return;
+    }
+    if (token === this.token && train) {
+      if (train.mode === "prepare") {
+        this.prepared = true;
+        this.awaiting = null;
+        this.phaseKey = null;
+        this.host.onStepPrepared();
+      } else if (train.mode === "apply" || train.mode === "step") {
+        this.prepared = true;
+        this.applied = true;
+        this.awaiting = null;
+        this.phaseKey = null;
+        if (train.mode === "step") this.host.onStepPrepared();
+      }
+    }
+    done?.(snap.loss);
+  }
+
   // ---- the step timeline ----------------------------------------------------------------------
 
   _startStep(target) {
-    const net = this.host.net;
+    this.token++;
     this.t = 0;
-    this.goal = 0;
     this.applied = false;
     this.prepared = false;
-    try {
-      if (target === "example") {
-        const ex = this.host.example;
-        this.lastLoss = net.prepareExample(ex.input, ex.target);
-      } else {
-        this.lastLoss = net.prepareStep();
-      }
-      this.prepared = true;
-      this.host.onStepPrepared?.();
-    } catch (err) {
-      this._fail(err);
-    }
+    this.awaiting = "prepare";
     this.phaseKey = null;
+    this._queue({ mode: "prepare", on: target });
   }
 
-  /** Moves the timeline to `t`, applying the update when it crosses 2D. */
+  /** Moves the timeline to `t`; past 2D it asks for the update and waits for it there. */
   _advanceTo(t) {
     const end = 2 * this.depth + 1;
     const target = Math.min(t, end);
     if (!this.applied && target > 2 * this.depth && this.prepared) {
-      this.host.beforeApply();
-      try {
-        this.host.net.applyStep();
-        this.applied = true;
-        this.stepsThisFrame++;
-        this.dirtyWeights = true;
-        this.dirtyProbe = true;
-      } catch (err) {
-        this._fail(err);
-        return;
+      if (this.awaiting !== "apply") {
+        this.host.beforeApply();
+        this.awaiting = "apply";
+        this._queue({ mode: "apply" });
       }
+      this.t = 2 * this.depth;
+      return;
     }
     this.t = target;
   }
 
-  /** Completes a step in progress at once (before flowing). */
+  /** Completes a step in progress (before flowing). */
   _finishStep() {
-    if (this.prepared && !this.applied) this._advanceTo(2 * this.depth + 1);
+    if (this.prepared && !this.applied && this.awaiting === null) {
+      this.host.beforeApply();
+      this._queue({ mode: "apply" });
+    }
+    this.token++;
     this.prepared = false;
     this.applied = false;
+    this.awaiting = null;
     this.t = 0;
     this.goal = 0;
     this.phaseKey = null;
   }
 
-  /** Training and timeline work for one frame of `dt` seconds. */
+  /** Timeline work for one frame of `dt` seconds (flow training is sent by _frame). */
   _advance(dt) {
     const end = 2 * this.depth + 1;
     if (this.playing && this.isFlow()) {
-      const n = this.perFrame();
-      try {
-        this.lastLoss = this.host.net.step(n);
-        this.stepsThisFrame += n;
-      } catch (err) {
-        this._countDivergedSteps();
-        this.dirtyWeights = true;
-        this._fail(err);
-      }
-      this.dirtyWeights = true;
       this.flowTime += dt;
       return;
     }
@@ -263,41 +339,34 @@ export class Loop {
       if (this.reducedMotion) {
         // No sweeps: instantaneous steps at the chosen rate.
         this.restTime += dt;
-        if (this.restTime >= this.speed.seconds) {
+        if (this.restTime >= this.speed.seconds && this.queue.length === 0 && !this.inflight) {
           this.restTime = 0;
           this._finishStep();
-          this._startStep("batch");
-          if (this.prepared) this._advanceTo(end);
-          this.prepared = false;
-          this.applied = false;
-          this.t = 0;
+          this._queue({ mode: "steps", n: 1 });
         }
         return;
       }
-      if (!this.prepared || this.t >= end) this._startStep("batch");
-      if (!this.prepared) return;
-      const next = this.t + (dt * end) / this.speed.seconds;
-      this._advanceTo(next);
-      if (this.t >= end && this.playing) {
-        // Carry on into the next step next frame.
-        this.prepared = false;
+      if (this.awaiting) return;
+      if (!this.prepared || this.t >= end) {
+        this._startStep("batch");
+        return;
       }
+      this._advanceTo(this.t + (dt * end) / this.speed.seconds);
       return;
     }
     // Paused: step mode tweens toward its goal.
-    if (this.prepared && this.t < this.goal) {
+    if (this.prepared && this.awaiting === null && this.t < this.goal) {
       this._advanceTo(this.reducedMotion ? this.goal : Math.min(this.goal, this.t + dt * this.rate));
     }
   }
 
-  // A failed net.step(n) keeps the updates before the diverging one; stepCount says how many.
-  _countDivergedSteps() {
-    this.stepsThisFrame = Math.max(this.stepsThisFrame, 1);
-  }
-
   _fail(err) {
+    for (const q of this.queue) q.done?.(NaN);
+    this.queue.length = 0;
+    this.token++;
     this.prepared = false;
     this.applied = false;
+    this.awaiting = null;
     this.t = 0;
     this.goal = 0;
     this.anim.phase = "idle";
@@ -307,6 +376,7 @@ export class Loop {
     }
     this.phaseKey = null;
     this.host.onError(err);
+    this.invalidate({ fetch: true });
   }
 
   /**
@@ -381,83 +451,77 @@ export class Loop {
   }
 
   _animating() {
-    return this.prepared && this.t < this.goal && !this.reducedMotion;
+    return this.prepared && this.awaiting === null && this.t < this.goal && !this.reducedMotion;
   }
 
   _frame(now) {
     this.raf = 0;
     const host = this.host;
-    const net = host.net;
-    const views = host.views;
-    if (!net || !views) return;
+    if (!host.ready) return;
     const p = this.profile;
     const t0 = performance.now();
     const interval = this.last ? now - this.last : 0;
     const dt = this.last ? Math.min(interval / 1000, 0.1) : 1 / 60;
-    this.last = this.playing || this._animating() ? now : 0;
+    const moving = this.playing || this._animating();
+    this.last = moving ? now : 0;
     let t1 = t0;
     let t2 = t0;
     let t3 = t0;
     let t4 = t0;
-    let t5 = t0;
-    let t6 = t0;
+    const fresh = this.fresh;
+    const timing = fresh ? this.lastTiming : null;
     try {
       this._advance(dt);
+      // One request per frame: a queued step phase first, else training, else a refresh.
+      if (!this.inflight) {
+        if (this.queue.length) this._pump();
+        else if (this.playing && this.isFlow()) this._send({ mode: "steps", n: this.perFrame() });
+        else if (this.needsFetch || host.wantsInspection()) {
+          this.needsFetch = false;
+          this._send(null);
+        }
+      }
       this._updateAnim();
-      t1 = performance.now();
-      if (this.dirtyWeights) {
-        net.renderGrid();
-        t2 = performance.now();
-        views.refresh();
-        host.uploadThumbs();
-        net.refreshMetrics();
-        this.dirtyProbe = true;
-      } else {
-        t2 = t1;
-      }
-      if (this.dirtyProbe) net.probe(host.example.input);
-      views.refresh();
-      t3 = performance.now();
-      const drawAll = this.dirtyDraw || this.dirtyWeights || this.playing || this.prepared;
-      if (drawAll) {
+      if (fresh || this.dirtyDraw || moving || this.prepared) {
+        if (fresh) host.uploadThumbs();
+        t1 = performance.now();
         host.drawDiagram(this.anim);
-        t4 = performance.now();
+        t2 = performance.now();
         host.drawOutput(this.anim);
-        t5 = performance.now();
-        host.drawChart(this.stepsThisFrame, this.dirtyWeights);
-        t6 = performance.now();
-      } else {
-        t4 = t5 = t6 = t3;
+        t3 = performance.now();
+        host.drawChart(fresh);
+        t4 = performance.now();
       }
-      host.afterFrame(this.stepsThisFrame, this.lastLoss);
+      host.afterFrame(this.steps, this.lastLoss, fresh);
     } catch (err) {
       this._fail(err);
     }
-    this.dirtyWeights = false;
-    this.dirtyProbe = false;
+    this.fresh = false;
     this.dirtyDraw = false;
     if (p && p.count < p.capacity && this.playing) {
       const i = p.count++;
       p.total[i] = performance.now() - t0;
       p.interval[i] = interval;
-      p.train[i] = t1 - t0;
-      p.renderGrid[i] = t2 - t1;
-      p.thumbs[i] = t3 - t2;
-      p.diagram[i] = t4 - t3;
-      p.output[i] = t5 - t4;
-      p.chart[i] = t6 - t5;
-      p.steps[i] = this.stepsThisFrame;
+      p.thumbs[i] = t1 - t0;
+      p.diagram[i] = t2 - t1;
+      p.output[i] = t3 - t2;
+      p.chart[i] = t4 - t3;
+      p.fresh[i] = fresh ? 1 : 0;
+      p.steps[i] = this.steps;
+      p.workerTrain[i] = timing ? timing.train : NaN;
+      p.workerRender[i] = timing ? timing.render : NaN;
+      p.workerTotal[i] = timing ? timing.total : NaN;
       if (p.count === p.capacity) p.done?.();
     }
-    // Steps taken outside a frame (stepNow, an instant Step) are counted here too.
-    this.stepsThisFrame = 0;
-    if (this.playing || this._animating() || (this.prepared && this.t < this.goal)) this._request();
+    this.steps = 0;
+    if (this.playing || this._animating() || this.queue.length || (this.prepared && this.t < this.goal)) this._request();
   }
 
   /**
-   * Records the next `frames` playing frames' timings (ms) and resolves with them:
-   * `{ total, interval, train, renderGrid, thumbs, diagram, output, chart, steps }`, arrays.
-   * `thumbs` covers the atlas upload, the metrics and the probe.
+   * Records the next `frames` playing frames' timings (ms) and resolves with them, arrays of
+   * `{ total, interval, thumbs, diagram, output, chart, fresh, steps, workerTrain,
+   * workerRender, workerTotal }`: the main thread's work per frame, and, for frames that drew
+   * a new snapshot, what it cost where the network lives (NaN otherwise).
    */
   record(frames) {
     const p = { count: 0, capacity: frames };

@@ -1,7 +1,7 @@
 // The data the network trains on: the generated training and test points, the points a person
 // adds or removes, and the selected example that the diagram, step mode and the inspector show.
 // No DOM and no drawing: the element hands `train` and `test` to the output view and the
-// network, and reads `example` every frame (two reused Float64Arrays, no allocation).
+// network (dataFor), and reads `example` every frame (two reused Float64Arrays).
 
 import { DATASET_COUNT, targetFor } from "./state.js";
 
@@ -45,15 +45,18 @@ export class Points {
   }
 
   /**
-   * Gives the network the points. The datasets label 0 and 1; a tanh output (range -1 to 1,
-   * threshold 0) trains on -1 and 1 instead.
+   * The points as the network trains on them: `{ train, test }`, each `{ inputs, targets }`.
+   * The datasets label 0 and 1; a tanh output (range -1 to 1, threshold 0) trains on -1 and 1
+   * instead. Also re-picks the selected example for that output.
    */
-  load(net, output) {
+  dataFor(output) {
     this.output = output;
     const map = (t) => (output === "tanh" ? t.map((y) => targetFor(y, output)) : t);
-    net.setTrainingData(this.train.inputs, map(this.train.targets));
-    net.setTestData(this.test.inputs, map(this.test.targets));
     this.pick(this.picked.set, this.picked.index);
+    return {
+      train: { inputs: this.train.inputs, targets: map(this.train.targets) },
+      test: { inputs: this.test.inputs, targets: map(this.test.targets) },
+    };
   }
 
   /** Selects point `index` of `set` ("train" or "test"). Returns false if there is none. */

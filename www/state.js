@@ -552,3 +552,51 @@ export function lossAllowed(loss, output) {
 export function targetFor(label, output) {
   return output === "tanh" ? 2 * label - 1 : label;
 }
+
+// ---- the control panel's structural actions --------------------------------------------------
+
+/**
+ * The state change a structural control asks for, or null when it does not apply (a limit is
+ * reached, an unknown action): "regenerate" (a new seed), "add-layer", "remove-layer",
+ * "add-neuron" / "remove-neuron" (`arg`: the neuron layer). `random` picks the new seed.
+ */
+export function applyAction(state, name, arg, random = Math.random) {
+  const layers = state.layers;
+  switch (name) {
+    case "regenerate":
+      return { seed: Math.floor(random() * 100000) };
+    case "add-layer": {
+      if (layers.length - 2 >= LIMITS.maxHidden) return null;
+      const size = layers.length > 2 ? layers[layers.length - 2] : 2;
+      return { layers: [...layers.slice(0, -1), size, layers[layers.length - 1]] };
+    }
+    case "remove-layer":
+      return layers.length > 2 ? { layers: [...layers.slice(0, -2), layers[layers.length - 1]] } : null;
+    case "add-neuron":
+    case "remove-neuron": {
+      if (!(arg >= 1 && arg < layers.length - 1)) return null;
+      const next = layers.slice();
+      next[arg] += name === "add-neuron" ? 1 : -1;
+      return next[arg] >= LIMITS.minNeurons && next[arg] <= LIMITS.maxNeurons ? { layers: next } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A human name for a selection, for the editor and screen readers: `{ label, name }`. */
+export function describeSelection(sel, state) {
+  const depth = state.layers.length - 1;
+  const layerName = (L) => (L === 0 ? "the inputs" : L === depth ? "the output" : `hidden layer ${L}`);
+  const neuron = (L, j) => (L === 0 ? `input ${state.features[j] ?? j}` : `neuron ${j} of ${layerName(L)}`);
+  if (sel.kind === "w") {
+    return {
+      label: `W[${sel.l + 1}] row ${sel.j}, column ${sel.k}`,
+      name: `weight W[${sel.l + 1}] from ${neuron(sel.l, sel.k)} to ${neuron(sel.l + 1, sel.j)}`,
+    };
+  }
+  if (sel.kind === "b") {
+    return { label: `b[${sel.l + 1}] neuron ${sel.j}`, name: `bias b[${sel.l + 1}] of ${neuron(sel.l + 1, sel.j)}` };
+  }
+  return { label: neuron(sel.L, sel.j), name: neuron(sel.L, sel.j) };
+}

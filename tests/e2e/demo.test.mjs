@@ -334,7 +334,7 @@ test("a URL round-trips the configuration, the data and the weights", async () =
     // Select a weight by clicking it in the diagram.
     const target = await inEl(page, (el) => {
       const a = el.diagram.anchor({ kind: "w", l: 1, j: 0, k: 1 });
-      const r = el.diagramCanvas.getBoundingClientRect();
+      const r = el.layout.diagramCanvas.getBoundingClientRect();
       return { x: r.left + a.x, y: r.top + a.y };
     });
     await page.mouse.click(target.x, target.y);
@@ -546,7 +546,7 @@ test("editing a weight (type, scrub, cancel) changes the output at once", async 
     const bias0 = await inEl(page, (el) => el.views.refresh().biases[el.views.biasIndex(2, 0)]);
     const at = await inEl(page, (el) => {
       const a = el.diagram.anchor({ kind: "b", l: 2, j: 0 });
-      const r = el.diagramCanvas.getBoundingClientRect();
+      const r = el.layout.diagramCanvas.getBoundingClientRect();
       return { x: r.left + a.x, y: r.top + a.y };
     });
     await page.mouse.dblclick(at.x, at.y);
@@ -574,7 +574,7 @@ test("points: a click adds one, a click on a point picks it, structure buttons r
   try {
     const n0 = await inEl(page, (el) => el.network.trainSize);
     const plot = await inEl(page, (el) => {
-      const r = el.outputCanvas.getBoundingClientRect();
+      const r = el.layout.outputCanvas.getBoundingClientRect();
       const o = el.output;
       return { x: r.left + o.px + o.pw * 0.9, y: r.top + o.py + o.ph * 0.1 };
     });

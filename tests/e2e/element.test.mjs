@@ -46,7 +46,7 @@ test("attributes configure each instance; instances are independent; only the ch
     // Training one does not touch the other (#b autoplays: pause it first).
     const snap = (el) => ({ steps: el.network.stepCount, w: Array.from(el.views.refresh().weights) });
     const b0 = await on(page, "b", (el) => { el.pause(); return { steps: el.network.stepCount, w: Array.from(el.views.refresh().weights) }; });
-    await on(page, "a", (el) => { for (let i = 0; i < 5; i++) el.stepOnce(); });
+    await on(page, "a", async (el) => { for (let i = 0; i < 5; i++) await el.stepOnce(); });
     assert.equal(await on(page, "a", (el) => el.network.stepCount), 5);
     assert.deepEqual(await on(page, "b", snap), b0);
     await screenshot(page, "element-fixture", { fullPage: false });
@@ -98,10 +98,11 @@ test("a bad attribute shows a small error in that element only, as text", async 
     assert.equal(await page.locator("#a .notice").isVisible(), false, "the other instance is untouched");
     assert.equal(await page.locator("body > h1").textContent(), "Two instances, configured in HTML");
     // The element still works.
-    const steps = await on(page, "b", (el) => {
+    const steps = await on(page, "b", async (el) => {
       el.pause();
+      await el.stepOnce();
       const before = el.network.stepCount;
-      el.stepOnce();
+      await el.stepOnce();
       return el.network.stepCount - before;
     });
     assert.equal(steps, 1);
@@ -132,12 +133,12 @@ test("autoplay trains while in view and pauses out of view; events and API", asy
     assert.equal(await on(page, "b", (el) => el.playing), false, "a person's Pause wins over autoplay");
 
     // step events carry the loss and the step; reset goes back to step 0 and the same weights.
-    const w0 = await on(page, "a", (el) => { el.reset(); return Array.from(el.views.refresh().weights); });
+    const w0 = await on(page, "a", async (el) => { await el.reset(); return Array.from(el.views.refresh().weights); });
     const events = await on(page, "a", async (el) => {
       const got = [];
       el.addEventListener("step", (e) => got.push(e.detail));
-      el.stepOnce();
-      el.stepOnce();
+      await el.stepOnce();
+      await el.stepOnce();
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       return got;
     });

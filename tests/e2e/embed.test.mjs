@@ -182,7 +182,7 @@ test("the issue's snippet pasted twice under the CSP: two independent live netwo
     // Own state: stepping one leaves the other's weights alone.
     const other = await onInstance(page, 1, (el) => { el.pause(); return Array.from(el.views.refresh().weights); });
     const before = await onInstance(page, 0, (el) => Array.from(el.views.refresh().weights));
-    await onInstance(page, 0, (el) => { el.stepOnce(); el.stepOnce(); });
+    await onInstance(page, 0, async (el) => { await el.stepOnce(); await el.stepOnce(); });
     assert.notDeepEqual(await onInstance(page, 0, (el) => Array.from(el.views.refresh().weights)), before);
     assert.deepEqual(await onInstance(page, 1, (el) => Array.from(el.views.refresh().weights)), other);
 
@@ -198,7 +198,7 @@ test("the issue's snippet pasted twice under the CSP: two independent live netwo
       document.querySelector("#intro").after(el);
     });
     await waitForInstances(page, 3);
-    assert.equal(await onInstance(page, 2, (el) => (el.stepOnce(), el.network.stepCount)), 1);
+    assert.equal(await onInstance(page, 2, async (el) => (await el.stepOnce(), el.network.stepCount)), 1);
     assert.deepEqual(wasmRequests(requests).map((u) => new URL(u).pathname), ["/vendor/backprop-viz/pkg/backprop_viz_bg.wasm"]);
     // The host page is as it was: its title, its URL (no hash written), its text.
     assert.equal(await page.title(), "A page nobody on the project wrote");
@@ -438,7 +438,7 @@ test("attribute changes update the instance; step and diverged events", async ()
     const events = await onInstance(page, el, async (e) => {
       const got = [];
       e.addEventListener("step", (ev) => got.push(ev.detail));
-      e.stepOnce();
+      await e.stepOnce();
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       return got;
     });

@@ -226,11 +226,11 @@ test("batch mode: the per-example table's mean is the engine's batch gradient", 
       const { net, batch } = window.fixture;
       const g = net.gradients();
       const rows = [];
-      for (let r = 0; r < batch.targets.length; r++) {
-        const t = net.trace([batch.inputs[2 * r], batch.inputs[2 * r + 1]], batch.targets[r]);
+      for (const r of batch) {
+        const t = net.trace(r.input, r.target);
         rows.push([t.layers[1].dL_dZ[1], t.layers[0].a[3], t.layers[1].dL_dW[1][3]]);
       }
-      return { engine: g.dL_dW[1][1][3], rows, n: batch.targets.length };
+      return { engine: g.dL_dW[1][1][3], rows, n: batch.length };
     });
     assert.equal(expect.n, 10);
     for (let r = 0; r < expect.n; r++) {
@@ -523,8 +523,8 @@ test("the demo page opens the inspector from the URL: index.html#inspect=w-1-0-0
       const root = el.shadowRoot;
       const slots = {};
       for (const s of root.querySelectorAll(".insp [data-slot]")) if (!(s.dataset.slot in slots)) slots[s.dataset.slot] = s.title;
-      // The example the element passed to update() (element.js keeps it in inspectorInfo).
-      const ex = el.inspectorInfo?.example;
+      // The picked example, which the element derives the chain for.
+      const ex = el.example;
       const t = ex ? el.network.trace(ex.input, ex.target) : null;
       return {
         inspect: root.querySelector(".insp").dataset.inspect,

@@ -118,7 +118,7 @@ test("the figures train independently: the one in view plays, the other stays at
     assert.deepEqual(await weights(page, "neuron"), seed7);
     // Stepping one leaves the other alone.
     const xorBefore = await weights(page, "xor");
-    await onInstance(page, "#neuron", (el) => { el.stepOnce(); el.stepOnce(); el.stepOnce(); });
+    await onInstance(page, "#neuron", async (el) => { await el.stepOnce(); await el.stepOnce(); await el.stepOnce(); });
     assert.equal(await steps(page, "neuron"), 3);
     assert.deepEqual(await weights(page, "xor"), xorBefore);
     assertNoErrors(errors);
