@@ -677,6 +677,8 @@ fn state_round_trips_exactly() {
             .map(|f| f.iter().map(|s| s.to_string()).collect()),
         weights: Some(st.weights.clone()),
         biases: Some(st.biases.clone()),
+        step_count: Some(st.step_count),
+        moments: st.moments.clone(),
     };
     assert_eq!(Network::from_state(&spec).unwrap().to_state(), st);
 }
