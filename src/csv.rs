@@ -282,8 +282,10 @@ fn delimiter_name(d: u8) -> &'static str {
     }
 }
 
-/// Reads a feature field: a finite number with magnitude at most 1e6.
+/// Reads a feature field: a finite number with magnitude at most 1e6 (spaces around it,
+/// inside quotes too, are ignored).
 fn feature(s: &str, delimiter: u8) -> std::result::Result<f64, String> {
+    let s = s.trim_matches(|c| c == ' ' || c == '\t');
     if s.is_empty() {
         return Err("is empty; expected a number".into());
     }
@@ -378,10 +380,13 @@ impl Layout {
                 }
             }
         }
-        let label = fields
-            .get_mut(self.cols[2])
-            .map(std::mem::take)
-            .unwrap_or_default();
+        let label = match fields.get_mut(self.cols[2]).map(std::mem::take) {
+            Some(Cow::Borrowed(s)) => Cow::Borrowed(s.trim_matches(|c| c == ' ' || c == '\t')),
+            Some(Cow::Owned(s)) => {
+                Cow::Owned(s.trim_matches(|c| c == ' ' || c == '\t').to_string())
+            }
+            None => Cow::Borrowed(""),
+        };
         if label.is_empty() {
             errors.add(line, "label", || "is empty".into());
             return None;

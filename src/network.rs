@@ -622,7 +622,8 @@ impl Network {
                     field,
                     format!(
                         "must sum to 1 for loss \"cce\" (a one-hot row such as [0, 1, 0], or class probabilities), got a sum of {}",
-                        config::js_number(sum)
+                        // Nine decimals, so 0.5 + 0.2 + 0.2 shows as 0.9.
+                        config::js_number((sum * 1e9).round() / 1e9)
                     ),
                 ));
             }

@@ -57,6 +57,15 @@ const CSV_KEYS: &[&str] = &[
     "seed",
 ];
 const STATE_OPTION_KEYS: &[&str] = &["moments"];
+/// The keys of a state's `moments`.
+const MOMENT_KEYS: &[&str] = &[
+    "optimizer",
+    "updates",
+    "mWeights",
+    "mBiases",
+    "vWeights",
+    "vBiases",
+];
 const DATASET_KEYS: &[&str] = &["name", "count", "noise", "trainRatio", "seed"];
 
 /// Deserializes a JS object, refusing keys outside `allowed` (serde-wasm-bindgen reads only
@@ -88,13 +97,14 @@ fn from_js<T: for<'de> Deserialize<'de>>(
         // type speak Rust ("expected f64") or, for a string where an array belongs, only
         // pass on a JS TypeError.
         let v = Reflect::get(&value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
-        let kind = field_kind(&key);
+        let kind = field_kind(what, &key);
         let ok = v.is_undefined()
             || v.is_null()
             || match kind {
                 "an array" => Array::is_array(&v),
                 "a string" => v.is_string(),
                 "an object" => v.is_object() && !Array::is_array(&v),
+                "true or false" => v.as_bool().is_some(),
                 _ => v.as_f64().is_some(),
             };
         if !ok {
@@ -103,6 +113,19 @@ fn from_js<T: for<'de> Deserialize<'de>>(
                 field_path(what, &key),
                 describe(&v)
             )));
+        }
+        // The one nested object: its keys are checked here for the same reason.
+        if kind == "an object" && v.is_object() {
+            for inner in Object::keys(v.unchecked_ref::<Object>()).iter() {
+                let inner = inner.as_string().unwrap_or_default();
+                if !MOMENT_KEYS.contains(&inner.as_str()) {
+                    return Err(JsError::new(&format!(
+                        "{}: unknown field \"{inner}\"; allowed: {}",
+                        field_path(what, &key),
+                        MOMENT_KEYS.join(", ")
+                    )));
+                }
+            }
         }
     }
     let de = serde_wasm_bindgen::Deserializer::from(value);
@@ -127,9 +150,11 @@ fn field_path(what: &str, path: &str) -> String {
     }
 }
 
-/// The JS type of a config, state, grid or dataset field.
-fn field_kind(key: &str) -> &'static str {
+/// The JS type of a config, state, grid or dataset field (`toState`'s options: `what` is
+/// "options").
+fn field_kind(what: &str, key: &str) -> &'static str {
     match key {
+        "moments" if what == "options" => "true or false",
         "layers" | "features" | "weights" | "biases" | "outputRange" => "an array",
         "hidden" | "output" | "loss" | "optimizer" | "regularization" | "name" => "a string",
         "moments" => "an object",
