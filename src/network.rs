@@ -235,16 +235,18 @@ pub const MAX_CLASS_COLOURS: usize = config::MAX_OUTPUTS;
 pub const NEUTRAL: [u8; 4] = [232, 234, 235, 255];
 
 /// The default class colours, RGBA: Okabe and Ito's colour-blind-safe set (orange, blue,
-/// bluish green, vermillion, sky blue, reddish purple, yellow, black) for classes 0 to 7;
-/// classes 8 to 15 repeat them at 55% brightness (black becomes mid grey).
+/// bluish green, reddish purple, sky blue, vermillion, yellow, black) for classes 0 to 7;
+/// classes 8 to 15 repeat them at 55% brightness (black becomes mid grey). Classes 0 and 1
+/// are the binary palette's orange and blue; orange and vermillion, the closest pair, only
+/// meet from six classes on.
 pub fn default_class_palette() -> Vec<u8> {
     const OKABE_ITO: [[u8; 3]; 8] = [
         [230, 159, 0],
         [0, 114, 178],
         [0, 158, 115],
-        [213, 94, 0],
-        [86, 180, 233],
         [204, 121, 167],
+        [86, 180, 233],
+        [213, 94, 0],
         [240, 228, 66],
         [0, 0, 0],
     ];
