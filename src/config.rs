@@ -92,7 +92,48 @@ pub struct Spec {
     pub weights: Option<Vec<Vec<Vec<f64>>>>,
     /// States only: per layer [out].
     pub biases: Option<Vec<Vec<f64>>>,
+    /// States only: completed updates, the network's `stepCount`.
+    pub step_count: Option<f64>,
+    /// States only: the optimizer's moments, so that training resumes where it stopped.
+    pub moments: Option<Moments>,
 }
+
+/// The optimizer's state in a network state: momentum's velocity, or Adam's first and
+/// second moments, laid out like the weights and biases.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Moments {
+    /// The optimizer these moments belong to: `"momentum"` or `"adam"`.
+    pub optimizer: String,
+    /// Updates since the optimizer started (Adam's t in its bias correction 1 - beta^t).
+    pub updates: f64,
+    /// Momentum's velocity v, or Adam's first moment m, per weight: [layer][out][in].
+    pub m_weights: Vec<Vec<Vec<f64>>>,
+    /// The same per bias: [layer][out].
+    pub m_biases: Vec<Vec<f64>>,
+    /// Adam's second moment per weight (Adam only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v_weights: Option<Vec<Vec<Vec<f64>>>>,
+    /// Adam's second moment per bias (Adam only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v_biases: Option<Vec<Vec<f64>>>,
+}
+
+/// Optimizer moments checked against the layers and flattened like the parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlatMoments {
+    /// Which optimizer they belong to.
+    pub optimizer: Optimizer,
+    /// Updates so far.
+    pub updates: u64,
+    /// First moment (or velocity) of the weights, then of the biases.
+    pub m: (Vec<f64>, Vec<f64>),
+    /// Second moment of the weights and biases (Adam), else empty.
+    pub v: (Vec<f64>, Vec<f64>),
+}
+
+/// The largest whole number a JS number holds exactly, 2^53 - 1: the limit of `stepCount`.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// The training settings, which [`crate::network::Network::configure`] may change later.
 #[derive(Clone, Debug, PartialEq)]
@@ -363,16 +404,26 @@ impl Spec {
             ));
         }
         let hidden = match &self.hidden {
-            Some(v) => parse_name("hidden", v, &Activation::ALL, Activation::name)?,
+            Some(v) if v == "softmax" => {
+                return Err(Error::new(
+                    "hidden",
+                    format!(
+                        "\"softmax\" is for the output layer only (output: \"softmax\"); hidden layers allow {}",
+                        names(&Activation::HIDDEN, Activation::name)
+                    ),
+                ));
+            }
+            Some(v) => parse_name("hidden", v, &Activation::HIDDEN, Activation::name)?,
             None => defaults.hidden,
         };
-        let outputs = [Activation::Sigmoid, Activation::Tanh, Activation::Linear];
         let output = match &self.output {
-            Some(v) => parse_name("output", v, &outputs, Activation::name)?,
+            Some(v) => parse_name("output", v, &Activation::OUTPUT, Activation::name)?,
             None => defaults.output,
         };
+        // With output "softmax" and no loss given, the loss defaults to cce, its only partner.
         let loss = match &self.loss {
             Some(v) => parse_name("loss", v, &Loss::ALL, Loss::name)?,
+            None if output == Activation::Softmax => Loss::Cce,
             None => defaults.loss,
         };
         if loss == Loss::Bce && output != Activation::Sigmoid {
@@ -381,6 +432,33 @@ impl Spec {
                 format!(
                     "\"bce\" (binary cross-entropy) needs output \"sigmoid\", got output \"{}\"; use loss \"squared\" or output \"sigmoid\"",
                     output.name()
+                ),
+            ));
+        }
+        if loss == Loss::Cce && output != Activation::Softmax {
+            return Err(Error::new(
+                "loss",
+                format!(
+                    "\"cce\" (categorical cross-entropy) needs output \"softmax\", got output \"{}\"",
+                    output.name()
+                ),
+            ));
+        }
+        if output == Activation::Softmax && loss != Loss::Cce {
+            return Err(Error::new(
+                "loss",
+                format!(
+                    "output \"softmax\" needs loss \"cce\" (categorical cross-entropy), got \"{}\"",
+                    loss.name()
+                ),
+            ));
+        }
+        let outputs = *layers.last().unwrap_or(&1);
+        if output == Activation::Softmax && outputs < 2 {
+            return Err(Error::new(
+                format!("layers[{}]", layers.len() - 1),
+                format!(
+                    "output \"softmax\" needs at least 2 outputs (one per class), got {outputs}; for two classes a single sigmoid output with loss \"bce\" also works"
                 ),
             ));
         }
@@ -410,78 +488,190 @@ impl Spec {
             .biases
             .as_ref()
             .ok_or_else(|| Error::new("biases", "is required in a state: per layer [out]"))?;
-        let n_layers = layers.len() - 1;
-        if weights.len() != n_layers {
-            return Err(Error::new(
-                "weights",
-                format!(
-                    "must have {n_layers} layers for layers {layers:?}, got {}",
-                    weights.len()
-                ),
-            ));
-        }
-        if biases.len() != n_layers {
-            return Err(Error::new(
-                "biases",
-                format!(
-                    "must have {n_layers} layers for layers {layers:?}, got {}",
-                    biases.len()
-                ),
-            ));
-        }
-        let (mut w, mut b) = (Vec::new(), Vec::new());
-        for l in 0..n_layers {
-            let (n_in, n_out) = (layers[l], layers[l + 1]);
-            if weights[l].len() != n_out {
-                return Err(Error::new(
-                    format!("weights[{l}]"),
-                    format!(
-                        "must have {n_out} rows (one per neuron), got {}",
-                        weights[l].len()
-                    ),
-                ));
-            }
-            for (j, row) in weights[l].iter().enumerate() {
-                if row.len() != n_in {
-                    return Err(Error::new(
-                        format!("weights[{l}][{j}]"),
-                        format!(
-                            "must have {n_in} entries (one per input), got {}",
-                            row.len()
-                        ),
-                    ));
-                }
-                for (k, &v) in row.iter().enumerate() {
-                    if !v.is_finite() {
-                        return Err(Error::new(
-                            format!("weights[{l}][{j}][{k}]"),
-                            format!("must be a finite number, got {}", js_number(v)),
-                        ));
-                    }
-                    w.push(v);
-                }
-            }
-            if biases[l].len() != n_out {
-                return Err(Error::new(
-                    format!("biases[{l}]"),
-                    format!(
-                        "must have {n_out} entries (one per neuron), got {}",
-                        biases[l].len()
-                    ),
-                ));
-            }
-            for (j, &v) in biases[l].iter().enumerate() {
-                if !v.is_finite() {
-                    return Err(Error::new(
-                        format!("biases[{l}][{j}]"),
-                        format!("must be a finite number, got {}", js_number(v)),
-                    ));
-                }
-                b.push(v);
-            }
-        }
-        Ok((w, b))
+        flatten(("weights", "biases"), weights, biases, layers, |_| None)
     }
+
+    /// Checks `stepCount`: absent means 0.
+    pub fn validate_step_count(&self) -> Result<u64> {
+        match self.step_count {
+            None => Ok(0),
+            Some(v)
+                if v.is_finite() && v.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&v) =>
+            {
+                Ok(v as u64)
+            }
+            Some(v) => Err(Error::new(
+                "stepCount",
+                format!(
+                    "must be a whole number from 0 to 9007199254740991, got {}",
+                    js_number(v)
+                ),
+            )),
+        }
+    }
+
+    /// Checks `moments` against `layers` and flattens them; `None` when absent.
+    pub fn validate_moments(&self, layers: &[usize]) -> Result<Option<FlatMoments>> {
+        let Some(m) = &self.moments else {
+            return Ok(None);
+        };
+        let optimizer = match Optimizer::parse(&m.optimizer) {
+            Some(Optimizer::Sgd) | None => {
+                return Err(Error::new(
+                    "moments.optimizer",
+                    format!(
+                        "unknown value \"{}\"; allowed: \"momentum\", \"adam\" (sgd has no moments)",
+                        m.optimizer
+                    ),
+                ));
+            }
+            Some(o) => o,
+        };
+        let updates = m.updates;
+        if !(updates.is_finite()
+            && updates.fract() == 0.0
+            && (0.0..=MAX_SAFE_INTEGER).contains(&updates))
+        {
+            return Err(Error::new(
+                "moments.updates",
+                format!(
+                    "must be a whole number from 0 to 9007199254740991, got {}",
+                    js_number(updates)
+                ),
+            ));
+        }
+        let mf = flatten(
+            ("moments.mWeights", "moments.mBiases"),
+            &m.m_weights,
+            &m.m_biases,
+            layers,
+            |_| None,
+        )?;
+        let vf = match (optimizer, &m.v_weights, &m.v_biases) {
+            (Optimizer::Adam, Some(vw), Some(vb)) => flatten(
+                ("moments.vWeights", "moments.vBiases"),
+                vw,
+                vb,
+                layers,
+                |v| (v < 0.0).then_some("must be at least 0 (a mean of squares)"),
+            )?,
+            (Optimizer::Adam, None, _) => {
+                return Err(Error::new(
+                    "moments.vWeights",
+                    "is required for optimizer \"adam\": its second moment per weight, [layer][out][in]",
+                ));
+            }
+            (Optimizer::Adam, _, None) => {
+                return Err(Error::new(
+                    "moments.vBiases",
+                    "is required for optimizer \"adam\": its second moment per bias, [layer][out]",
+                ));
+            }
+            (_, Some(_), _) => {
+                return Err(Error::new(
+                    "moments.vWeights",
+                    "belongs to optimizer \"adam\" only; momentum has one moment (mWeights, mBiases)",
+                ));
+            }
+            (_, _, Some(_)) => {
+                return Err(Error::new(
+                    "moments.vBiases",
+                    "belongs to optimizer \"adam\" only; momentum has one moment (mWeights, mBiases)",
+                ));
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        Ok(Some(FlatMoments {
+            optimizer,
+            updates: updates as u64,
+            m: mf,
+            v: vf,
+        }))
+    }
+}
+
+/// Checks per-layer `[out][in]` weights and `[out]` biases (named `names.0` and `names.1` in
+/// errors) against `layers`, requires finite values (and whatever `extra` refuses), and
+/// flattens them row-major.
+fn flatten(
+    names: (&str, &str),
+    weights: &[Vec<Vec<f64>>],
+    biases: &[Vec<f64>],
+    layers: &[usize],
+    extra: impl Fn(f64) -> Option<&'static str>,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let (wn, bn) = names;
+    let n_layers = layers.len() - 1;
+    if weights.len() != n_layers {
+        return Err(Error::new(
+            wn,
+            format!(
+                "must have {n_layers} layers for layers {layers:?}, got {}",
+                weights.len()
+            ),
+        ));
+    }
+    if biases.len() != n_layers {
+        return Err(Error::new(
+            bn,
+            format!(
+                "must have {n_layers} layers for layers {layers:?}, got {}",
+                biases.len()
+            ),
+        ));
+    }
+    let check = |field: String, v: f64| -> Result<f64> {
+        if !v.is_finite() {
+            return Err(Error::new(
+                field,
+                format!("must be a finite number, got {}", js_number(v)),
+            ));
+        }
+        if let Some(why) = extra(v) {
+            return Err(Error::new(field, format!("{why}, got {}", js_number(v))));
+        }
+        Ok(v)
+    };
+    let (mut w, mut b) = (Vec::new(), Vec::new());
+    for l in 0..n_layers {
+        let (n_in, n_out) = (layers[l], layers[l + 1]);
+        if weights[l].len() != n_out {
+            return Err(Error::new(
+                format!("{wn}[{l}]"),
+                format!(
+                    "must have {n_out} rows (one per neuron), got {}",
+                    weights[l].len()
+                ),
+            ));
+        }
+        for (j, row) in weights[l].iter().enumerate() {
+            if row.len() != n_in {
+                return Err(Error::new(
+                    format!("{wn}[{l}][{j}]"),
+                    format!(
+                        "must have {n_in} entries (one per input), got {}",
+                        row.len()
+                    ),
+                ));
+            }
+            for (k, &v) in row.iter().enumerate() {
+                w.push(check(format!("{wn}[{l}][{j}][{k}]"), v)?);
+            }
+        }
+        if biases[l].len() != n_out {
+            return Err(Error::new(
+                format!("{bn}[{l}]"),
+                format!(
+                    "must have {n_out} entries (one per neuron), got {}",
+                    biases[l].len()
+                ),
+            ));
+        }
+        for (j, &v) in biases[l].iter().enumerate() {
+            b.push(check(format!("{bn}[{l}][{j}]"), v)?);
+        }
+    }
+    Ok((w, b))
 }
 
 #[cfg(test)]
@@ -512,7 +702,15 @@ mod tests {
             ..Spec::default()
         });
         assert!(
-            e.starts_with("hidden: unknown value \"softmax\"; allowed: \"sigmoid\", \"tanh\""),
+            e.starts_with("hidden: \"softmax\" is for the output layer only"),
+            "{e}"
+        );
+        let e = err(Spec {
+            hidden: Some("gelu".into()),
+            ..Spec::default()
+        });
+        assert!(
+            e.starts_with("hidden: unknown value \"gelu\"; allowed: \"sigmoid\", \"tanh\""),
             "{e}"
         );
         let e = err(Spec {
@@ -607,6 +805,90 @@ mod tests {
             ..Spec::default()
         });
         assert!(e.contains("allowed: \"sgd\", \"momentum\", \"adam\""));
+    }
+
+    #[test]
+    fn softmax_and_cce_go_together() {
+        let spec = |layers: &[f64], output: &str, loss: Option<&str>| Spec {
+            layers: Some(layers.to_vec()),
+            output: Some(output.into()),
+            loss: loss.map(Into::into),
+            ..Spec::default()
+        };
+        let s = spec(&[2.0, 4.0, 3.0], "softmax", None).validate().unwrap();
+        assert_eq!((s.output, s.loss), (Activation::Softmax, Loss::Cce));
+        spec(&[2.0, 3.0], "softmax", Some("cce"))
+            .validate()
+            .unwrap();
+        let e = err(spec(&[2.0, 4.0, 1.0], "softmax", None));
+        assert!(
+            e.starts_with("layers[2]: output \"softmax\" needs at least 2 outputs"),
+            "{e}"
+        );
+        let e = err(spec(&[2.0, 3.0], "softmax", Some("squared")));
+        assert!(
+            e.starts_with("loss: output \"softmax\" needs loss \"cce\""),
+            "{e}"
+        );
+        let e = err(spec(&[2.0, 3.0], "softmax", Some("bce")));
+        assert!(e.starts_with("loss: \"bce\" (binary cross-entropy) needs output \"sigmoid\""));
+        for output in ["sigmoid", "tanh", "linear"] {
+            let e = err(spec(&[2.0, 3.0], output, Some("cce")));
+            assert!(
+                e.starts_with("loss: \"cce\" (categorical cross-entropy) needs output \"softmax\""),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn step_count_and_moments_are_checked() {
+        let with = |step: Option<f64>, m: Option<Moments>| Spec {
+            step_count: step,
+            moments: m,
+            ..Spec::default()
+        };
+        assert_eq!(with(None, None).validate_step_count(), Ok(0));
+        assert_eq!(with(Some(12.0), None).validate_step_count(), Ok(12));
+        for bad in [-1.0, 2.5, f64::NAN, 1e16] {
+            let e = with(Some(bad), None).validate_step_count().unwrap_err();
+            assert_eq!(e.field, "stepCount");
+        }
+        let layers = [2, 1];
+        let moments = |optimizer: &str, v: bool| Moments {
+            optimizer: optimizer.into(),
+            updates: 3.0,
+            m_weights: vec![vec![vec![0.1, -0.2]]],
+            m_biases: vec![vec![0.3]],
+            v_weights: v.then(|| vec![vec![vec![0.01, 0.02]]]),
+            v_biases: v.then(|| vec![vec![0.03]]),
+        };
+        let m = with(None, Some(moments("adam", true)))
+            .validate_moments(&layers)
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.optimizer, Optimizer::Adam);
+        assert_eq!(m.updates, 3);
+        assert_eq!(m.m, (vec![0.1, -0.2], vec![0.3]));
+        assert_eq!(m.v, (vec![0.01, 0.02], vec![0.03]));
+        let field = |m: Moments| {
+            with(None, Some(m))
+                .validate_moments(&layers)
+                .unwrap_err()
+                .field
+        };
+        assert_eq!(field(moments("adam", false)), "moments.vWeights");
+        assert_eq!(field(moments("momentum", true)), "moments.vWeights");
+        assert_eq!(field(moments("sgd", false)), "moments.optimizer");
+        let mut m = moments("adam", true);
+        m.v_biases = Some(vec![vec![-1.0]]);
+        assert_eq!(field(m), "moments.vBiases[0][0]");
+        let mut m = moments("momentum", false);
+        m.m_weights[0][0].push(0.0);
+        assert_eq!(field(m), "moments.mWeights[0][0]");
+        let mut m = moments("momentum", false);
+        m.updates = -1.0;
+        assert_eq!(field(m), "moments.updates");
     }
 
     #[test]

@@ -1,5 +1,9 @@
-//! Seeded 2-D datasets (the four TensorFlow Playground users know, plus moons) and the
-//! input features a network can be fed from a point (x1, x2).
+//! Seeded 2-D datasets and the input features a network can be fed from a point (x1, x2).
+//!
+//! Binary classification: the four TensorFlow Playground users know, plus moons (labels 0
+//! and 1). Multiclass: three and four Gaussian blobs, three spiral arms, four quadrants
+//! (labels 0 to K - 1). Regression: the Playground's plane and mixture of Gaussians (real
+//! targets, about -1 to 1).
 
 use crate::fmath;
 use crate::rng::Rng;
@@ -82,16 +86,67 @@ pub enum DatasetKind {
     Spiral,
     /// Two interleaved half-moons.
     Moons,
+    /// 3 classes: Gaussian blobs centred 3 from the origin at 90, 210 and 330 degrees.
+    Blobs3,
+    /// 4 classes: Gaussian blobs centred at (2.5, 2.5), (-2.5, 2.5), (-2.5, -2.5), (2.5, -2.5).
+    Blobs4,
+    /// 3 classes: three spiral arms, 120 degrees apart, each one turn out to radius 5.
+    Spiral3,
+    /// 4 classes: the quadrant of the point, counter-clockwise from (+, +), with points kept
+    /// 0.3 away from the axes (XOR's layout with a class per quadrant).
+    Quadrants4,
+    /// Regression: points uniform in [-6, 6]^2, target (x1 + x2) / 10 (so -1.2 to 1.2).
+    RegressPlane,
+    /// Regression: points uniform in [-6, 6]^2; six Gaussian bumps of alternating sign at
+    /// (-4, 2.5), (0, 2.5), (4, 2.5), (-4, -2.5), (0, -2.5), (4, -2.5), each
+    /// sign * max(0, 1 - d / 2) at distance d from its centre; the target is the bump
+    /// largest in magnitude (so -1 to 1).
+    RegressGaussian,
+}
+
+/// What a dataset's targets mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Labels 0 and 1.
+    Binary,
+    /// Class indices 0 to K - 1.
+    Multiclass,
+    /// Real numbers.
+    Regression,
+}
+
+impl Task {
+    /// The name used in results: `"binary"`, `"multiclass"`, `"regression"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Binary => "binary",
+            Task::Multiclass => "multiclass",
+            Task::Regression => "regression",
+        }
+    }
+
+    /// Parses a name; `None` for an unknown one.
+    pub fn parse(name: &str) -> Option<Task> {
+        [Task::Binary, Task::Multiclass, Task::Regression]
+            .into_iter()
+            .find(|t| t.name() == name)
+    }
 }
 
 impl DatasetKind {
     /// Every dataset, in the order the UI lists them.
-    pub const ALL: [DatasetKind; 5] = [
+    pub const ALL: [DatasetKind; 11] = [
         DatasetKind::Circle,
         DatasetKind::Xor,
         DatasetKind::Gaussian,
         DatasetKind::Spiral,
         DatasetKind::Moons,
+        DatasetKind::Blobs3,
+        DatasetKind::Blobs4,
+        DatasetKind::Spiral3,
+        DatasetKind::Quadrants4,
+        DatasetKind::RegressPlane,
+        DatasetKind::RegressGaussian,
     ];
 
     /// The name used in configs and URLs.
@@ -102,6 +157,31 @@ impl DatasetKind {
             DatasetKind::Gaussian => "gaussian",
             DatasetKind::Spiral => "spiral",
             DatasetKind::Moons => "moons",
+            DatasetKind::Blobs3 => "blobs3",
+            DatasetKind::Blobs4 => "blobs4",
+            DatasetKind::Spiral3 => "spiral3",
+            DatasetKind::Quadrants4 => "quadrants4",
+            DatasetKind::RegressPlane => "regressPlane",
+            DatasetKind::RegressGaussian => "regressGaussian",
+        }
+    }
+
+    /// What the targets are.
+    pub fn task(self) -> Task {
+        match self.classes() {
+            0 => Task::Regression,
+            2 => Task::Binary,
+            _ => Task::Multiclass,
+        }
+    }
+
+    /// The number of classes: 2 for binary sets, K for multiclass, 0 for regression.
+    pub fn classes(self) -> usize {
+        match self {
+            DatasetKind::Blobs3 | DatasetKind::Spiral3 => 3,
+            DatasetKind::Blobs4 | DatasetKind::Quadrants4 => 4,
+            DatasetKind::RegressPlane | DatasetKind::RegressGaussian => 0,
+            _ => 2,
         }
     }
 
@@ -111,12 +191,12 @@ impl DatasetKind {
     }
 }
 
-/// Labelled 2-D points: `inputs` holds (x1, x2) pairs row-major, `targets` one 0/1 label each.
+/// Labelled 2-D points: `inputs` holds (x1, x2) pairs row-major, `targets` one number each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Points {
     /// x1, x2 of each point, in order.
     pub inputs: Vec<f64>,
-    /// The class of each point, 0 or 1.
+    /// Per point: the class (0 or 1; 0 to K - 1 for multiclass), or the real target.
     pub targets: Vec<f64>,
 }
 
@@ -131,7 +211,8 @@ impl Points {
         self.targets.is_empty()
     }
 
-    fn push(&mut self, x1: f64, x2: f64, label: f64) {
+    /// Appends a point.
+    pub fn push(&mut self, x1: f64, x2: f64, label: f64) {
         self.inputs.extend_from_slice(&[x1, x2]);
         self.targets.push(label);
     }
@@ -144,6 +225,70 @@ pub struct Split {
     pub train: Points,
     /// The held-out points.
     pub test: Points,
+    /// What the targets are.
+    pub task: Task,
+    /// 2 for binary, K for multiclass, 0 for regression.
+    pub classes: usize,
+}
+
+/// One-hot rows for class indices: row i has a 1 at `labels[i]` and 0 elsewhere, `classes`
+/// numbers per row (a label outside 0 to classes - 1 gives a row of zeros).
+pub fn one_hot(labels: &[f64], classes: usize) -> Vec<f64> {
+    let mut out = vec![0.0; labels.len() * classes];
+    for (i, &label) in labels.iter().enumerate() {
+        if label >= 0.0 && label < classes as f64 && label.fract() == 0.0 {
+            out[i * classes + label as usize] = 1.0;
+        }
+    }
+    out
+}
+
+/// Shuffles `all` with `rng` and puts `train_percent` percent (clamped to 10 to 90) of the
+/// points in the training set, the rest in the test set.
+pub fn split(all: &Points, train_percent: f64, rng: &mut Rng) -> (Points, Points) {
+    let count = all.len();
+    let mut order: Vec<usize> = (0..count).collect();
+    rng.shuffle(&mut order);
+    let n_train = ((count as f64) * train_percent.clamp(10.0, 90.0) / 100.0).round() as usize;
+    let (mut train, mut test) = (Points::default(), Points::default());
+    for (rank, &i) in order.iter().enumerate() {
+        let dest = if rank < n_train {
+            &mut train
+        } else {
+            &mut test
+        };
+        dest.push(all.inputs[2 * i], all.inputs[2 * i + 1], all.targets[i]);
+    }
+    (train, test)
+}
+
+/// The class of point i of `count` when K classes share the points in equal runs.
+fn class_of(i: usize, count: usize, k: usize) -> usize {
+    (i * k / count.max(1)).min(k - 1)
+}
+
+/// The Playground's regression bumps: (centre x, centre y, sign).
+const BUMPS: [(f64, f64, f64); 6] = [
+    (-4.0, 2.5, 1.0),
+    (0.0, 2.5, -1.0),
+    (4.0, 2.5, 1.0),
+    (-4.0, -2.5, -1.0),
+    (0.0, -2.5, 1.0),
+    (4.0, -2.5, -1.0),
+];
+
+/// The mixture-of-Gaussians target at (x, y): of the bumps sign * max(0, 1 - d / 2), the
+/// one largest in magnitude (the first on ties; 0 far from every centre).
+pub fn gaussian_mixture(x: f64, y: f64) -> f64 {
+    let mut best = 0.0f64;
+    for (cx, cy, sign) in BUMPS {
+        let d = ((x - cx) * (x - cx) + (y - cy) * (y - cy)).sqrt();
+        let v = sign * (1.0 - d / 2.0).clamp(0.0, 1.0);
+        if v.abs() > best.abs() {
+            best = v;
+        }
+    }
+    best
 }
 
 /// The most points [`generate`] makes.
@@ -167,7 +312,7 @@ pub fn generate(
     let half = count / 2;
     for i in 0..count {
         let positive = i < half;
-        let label = if positive { 1.0 } else { 0.0 };
+        let mut label = if positive { 1.0 } else { 0.0 };
         let (x1, x2) = match kind {
             DatasetKind::Circle => {
                 let r = if positive {
@@ -220,25 +365,62 @@ pub fn generate(
                     (y - 0.25) * 3.5 + sd * rng.normal(),
                 )
             }
+            DatasetKind::Blobs3 | DatasetKind::Blobs4 => {
+                let k = kind.classes();
+                let c = class_of(i, count, k);
+                label = c as f64;
+                let (cx, cy) = if k == 3 {
+                    let angle = PI / 2.0 + 2.0 * PI * c as f64 / 3.0;
+                    (3.0 * fmath::cos(angle), 3.0 * fmath::sin(angle))
+                } else {
+                    let signs = [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)];
+                    (2.5 * signs[c].0, 2.5 * signs[c].1)
+                };
+                let sd = 0.7 + 2.6 * noise;
+                (cx + sd * rng.normal(), cy + sd * rng.normal())
+            }
+            DatasetKind::Spiral3 => {
+                let c = class_of(i, count, 3);
+                label = c as f64;
+                // Position along the arm: the class's run of points, from 0 to 1.
+                let first = (c * count).div_ceil(3);
+                let next = ((c + 1) * count).div_ceil(3);
+                let t = (i - first) as f64 / (next - first).max(1) as f64;
+                let r = 5.0 * t;
+                let angle = 2.0 * PI * t + 2.0 * PI * c as f64 / 3.0;
+                let (nx, ny) = (rng.range(-1.0, 1.0) * noise, rng.range(-1.0, 1.0) * noise);
+                (r * fmath::sin(angle) + nx, r * fmath::cos(angle) + ny)
+            }
+            DatasetKind::Quadrants4 => {
+                let c = class_of(i, count, 4);
+                label = c as f64;
+                let signs = [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)];
+                let a = rng.range(0.3, 5.0);
+                let b = rng.range(0.3, 5.0);
+                let (nx, ny) = (rng.range(-5.0, 5.0) * noise, rng.range(-5.0, 5.0) * noise);
+                (signs[c].0 * a + nx, signs[c].1 * b + ny)
+            }
+            DatasetKind::RegressPlane | DatasetKind::RegressGaussian => {
+                // As in the Playground, noise moves where the target is read, not the point.
+                let (x, y) = (rng.range(-6.0, 6.0), rng.range(-6.0, 6.0));
+                let (nx, ny) = (rng.range(-6.0, 6.0) * noise, rng.range(-6.0, 6.0) * noise);
+                label = if kind == DatasetKind::RegressPlane {
+                    (x + nx + y + ny) / 10.0
+                } else {
+                    gaussian_mixture(x + nx, y + ny)
+                };
+                (x, y)
+            }
         };
         all.push(x1, x2, label);
     }
-    let mut order: Vec<usize> = (0..count).collect();
-    rng.shuffle(&mut order);
-    let n_train = ((count as f64) * train_percent.clamp(10.0, 90.0) / 100.0).round() as usize;
-    let mut split = Split {
-        train: Points::default(),
-        test: Points::default(),
-    };
-    for (rank, &i) in order.iter().enumerate() {
-        let dest = if rank < n_train {
-            &mut split.train
-        } else {
-            &mut split.test
-        };
-        dest.push(all.inputs[2 * i], all.inputs[2 * i + 1], all.targets[i]);
+    let (train, test) = split(&all, train_percent, &mut rng);
+    Split {
+        train,
+        test,
+        task: kind.task(),
+        classes: kind.classes(),
     }
-    split
 }
 
 #[cfg(test)]
@@ -247,7 +429,10 @@ mod tests {
 
     #[test]
     fn sizes_split_and_balance() {
-        for kind in DatasetKind::ALL {
+        for kind in DatasetKind::ALL
+            .into_iter()
+            .filter(|k| k.task() == Task::Binary)
+        {
             let s = generate(kind, 500, 0.0, 50.0, 1);
             assert_eq!(s.train.len(), 250);
             assert_eq!(s.test.len(), 250);

@@ -12,7 +12,7 @@
 // Lane loops index several arrays with the same lane number.
 #![allow(clippy::needless_range_loop)]
 
-use crate::activation::Activation;
+use crate::activation::{self, Activation};
 use crate::fmath;
 use std::ops::{Add, Mul};
 
@@ -25,6 +25,8 @@ pub trait Real: Copy + Default + Add<Output = Self> + Mul<Output = Self> {
     fn of(v: f64) -> Self;
     /// Applies `act` to every lane; one loop per activation so each vectorises.
     fn activate<const N: usize>(act: Activation, z: &Lanes<Self, N>) -> Lanes<Self, N>;
+    /// A = softmax(Z) over a whole layer, lane by lane (see [`activation::softmax_lanes`]).
+    fn softmax<const N: usize>(z: &[Lanes<Self, N>], a: &mut [Lanes<Self, N>]);
 }
 
 /// Applies `f` to every lane (a plain loop: `array::map` was not always inlined).
@@ -49,8 +51,13 @@ impl Real for f64 {
             Activation::Tanh => each(z, |z| Activation::Tanh.f(z)),
             Activation::Relu => each(z, |z| Activation::Relu.f(z)),
             Activation::LeakyRelu => each(z, |z| Activation::LeakyRelu.f(z)),
-            Activation::Linear => *z,
+            // Softmax: [`forward`] replaces the layer's A once all of its Z are known.
+            Activation::Linear | Activation::Softmax => *z,
         }
+    }
+    #[inline(always)]
+    fn softmax<const N: usize>(z: &[Lanes<f64, N>], a: &mut [Lanes<f64, N>]) {
+        activation::softmax_lanes(z, a);
     }
 }
 
@@ -66,7 +73,22 @@ impl Real for f32 {
             Activation::Tanh => each(z, fmath::tanh_f32),
             Activation::Relu => each(z, |z| if z > 0.0 { z } else { 0.0 * z }),
             Activation::LeakyRelu => each(z, |z| if z > 0.0 { z } else { 0.01 * z }),
-            Activation::Linear => *z,
+            Activation::Linear | Activation::Softmax => *z,
+        }
+    }
+    /// In f64 per pixel (one exp per output), so the heatmap needs no f32 exp of its own.
+    fn softmax<const N: usize>(z: &[Lanes<f32, N>], a: &mut [Lanes<f32, N>]) {
+        const MAX: usize = crate::config::MAX_OUTPUTS;
+        let k = z.len().min(a.len()).min(MAX);
+        let (mut z64, mut a64) = ([0.0f64; MAX], [0.0f64; MAX]);
+        for q in 0..N {
+            for j in 0..k {
+                z64[j] = f64::from(z[j][q]);
+            }
+            activation::softmax(&z64[..k], &mut a64[..k]);
+            for j in 0..k {
+                a[j][q] = a64[j] as f32;
+            }
         }
     }
 }
@@ -170,6 +192,10 @@ pub fn forward<T: Real, const N: usize>(shape: &Shape, w: &[T], b: &[T], blk: &m
         let (a_prev, a) = (&before[l][..n_in], &mut after[0][..n_out]);
         let z = &mut blk.z[l + 1][..n_out];
         by_width!(n_in, forward_layer::<T, N>(w, b, a_prev, z, a, act));
+        // Softmax couples the layer's neurons, so it runs once the layer's Z is complete.
+        if act == Activation::Softmax {
+            T::softmax(z, a);
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod activation;
 pub mod config;
+pub mod csv;
 pub mod dataset;
 pub mod fmath;
 pub mod kernel;

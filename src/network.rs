@@ -14,7 +14,7 @@
 // Lane loops index several arrays with the same lane number.
 #![allow(clippy::needless_range_loop)]
 
-use crate::activation::Activation;
+use crate::activation::{self, Activation};
 use crate::config::{self, Error, Result, Settings, Spec, Training};
 use crate::dataset::Feature;
 use crate::kernel::{self, Block, Lanes, Shape};
@@ -23,7 +23,7 @@ use crate::kernel::{self, Block, Lanes, Shape};
 const LANES: usize = 4;
 /// Pixels per block in heatmaps (f32: two SIMD vectors).
 const GRID_LANES: usize = 16;
-use crate::loss::Loss;
+use crate::loss::{self, Loss};
 use crate::optimizer::Optimizer;
 use crate::rng::Rng;
 use serde::Serialize;
@@ -57,6 +57,16 @@ pub struct LayerTrace {
     pub dL_db: Vec<f64>,
     /// dL/dA_prev = sum over this layer's neurons of dL/dZ * W, one per input.
     pub dL_dAprev: Vec<f64>,
+    /// Softmax output only: the full Jacobian, `jacobian[i][j]` = dA_i/dZ_j
+    /// = A_i (delta_ij - A_j). Its diagonal is `dA_dZ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jacobian: Option<Vec<Vec<f64>>>,
+    /// Softmax output only: the chain rule written out, dL/dZ_j = sum over i of
+    /// dL/dA_i * dA_i/dZ_j, from the literal `dL_dA` and `jacobian`. It equals the fused
+    /// `dL_dZ` = A - y wherever every term is finite, and is NaN or infinite where some A_i
+    /// rounds to 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dL_dZ_unfused: Option<Vec<f64>>,
 }
 
 /// [`Network::trace`]'s result.
@@ -114,6 +124,11 @@ pub struct State {
     /// Feature names, when the network computes features.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<&'static str>>,
+    /// Completed updates (`stepCount`).
+    pub step_count: f64,
+    /// The optimizer's moments (momentum and adam; absent for sgd, or when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moments: Option<config::Moments>,
 }
 
 /// Train and test loss and accuracy, as [`Network::evaluate`] writes them.
@@ -151,8 +166,10 @@ struct Grid {
     pixels: Vec<u8>,
     /// RGBA atlas: one thumb x thumb tile per neuron (inputs first), stacked vertically.
     thumbs: Vec<u8>,
-    /// The output neuron 0's value at each pixel.
+    /// The output neuron 0's value at each pixel (softmax: the largest probability).
     values: Vec<f32>,
+    /// Softmax only: the arg-max class at each pixel (0 otherwise).
+    classes: Vec<u8>,
     /// The network's inputs (features) at every heatmap pixel, computed once by `set_grid`:
     /// row after row, each row feature-major over its columns padded to whole blocks.
     inputs: Vec<f32>,
@@ -203,7 +220,58 @@ pub struct Network {
     probe_a: Vec<f64>,
     metrics: [f64; 4],
     palette: Vec<u8>,
+    /// RGBA per class, 1 to 16 colours, repeated cyclically for more classes.
+    class_palette: Vec<u8>,
+    /// The output layer's colour range, when set; else the class threshold's.
+    output_range: Option<(f64, f64)>,
     grid: Option<Grid>,
+}
+
+/// The most colours a class palette holds (one per possible output).
+pub const MAX_CLASS_COLOURS: usize = config::MAX_OUTPUTS;
+
+/// The colour a softmax heatmap fades to where the network is least sure, and a class's
+/// thumbnail where its probability is 0: light grey, the default palette's middle.
+pub const NEUTRAL: [u8; 4] = [232, 234, 235, 255];
+
+/// The default class colours, RGBA: Okabe and Ito's colour-blind-safe set (orange, blue,
+/// bluish green, reddish purple, sky blue, vermillion, yellow, black) for classes 0 to 7;
+/// classes 8 to 15 repeat them at 55% brightness (black becomes mid grey). Classes 0 and 1
+/// are the binary palette's orange and blue; orange and vermillion, the closest pair, only
+/// meet from six classes on.
+pub fn default_class_palette() -> Vec<u8> {
+    const OKABE_ITO: [[u8; 3]; 8] = [
+        [230, 159, 0],
+        [0, 114, 178],
+        [0, 158, 115],
+        [204, 121, 167],
+        [86, 180, 233],
+        [213, 94, 0],
+        [240, 228, 66],
+        [0, 0, 0],
+    ];
+    let mut out = Vec::with_capacity(4 * MAX_CLASS_COLOURS);
+    for c in OKABE_ITO {
+        out.extend_from_slice(&[c[0], c[1], c[2], 255]);
+    }
+    for c in OKABE_ITO {
+        if c == [0, 0, 0] {
+            out.extend_from_slice(&[153, 153, 153, 255]);
+        } else {
+            out.extend(c.iter().map(|&v| (f64::from(v) * 0.55).round() as u8));
+            out.push(255);
+        }
+    }
+    out
+}
+
+/// Writes `from + (to - from) * t` (t clamped to [0, 1]; NaN counts as 0) into `out`.
+#[inline(always)]
+fn mix(from: &[u8], to: &[u8], t: f32, out: &mut [u8]) {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    for ((o, &f), &c) in out.iter_mut().zip(from).zip(to) {
+        *o = (f32::from(f) + (f32::from(c) - f32::from(f)) * t + 0.5) as u8;
+    }
 }
 
 fn default_palette() -> Vec<u8> {
@@ -288,6 +356,17 @@ fn shape_of<'a>(settings: &'a Settings, w_off: &'a [usize], b_off: &'a [usize]) 
     }
 }
 
+/// The index of the largest value (the first of equals; NaN never wins), 0 when empty.
+fn argmax(values: impl Iterator<Item = f64>) -> usize {
+    let mut best = (0, f64::NEG_INFINITY);
+    for (i, v) in values.enumerate() {
+        if v > best.1 {
+            best = (i, v);
+        }
+    }
+    best.0
+}
+
 /// Z = b + sum over k of W_k A_prev_k, accumulated in order k = 0, 1, ... as the kernel does.
 #[inline(always)]
 fn affine(b: f64, w: &[f64], a_prev: &[f64]) -> f64 {
@@ -300,14 +379,15 @@ impl Network {
     /// Weights are uniform in +-sqrt(6 / (in + out)) (Xavier) for sigmoid, tanh and linear
     /// layers, and +-sqrt(6 / in) (He) for relu and leakyRelu; biases start at 0.
     pub fn new(spec: &Spec) -> Result<Network> {
-        if spec.weights.is_some() || spec.biases.is_some() {
-            let field = if spec.weights.is_some() {
-                "weights"
-            } else {
-                "biases"
-            };
+        let state_only = [
+            ("weights", spec.weights.is_some()),
+            ("biases", spec.biases.is_some()),
+            ("stepCount", spec.step_count.is_some()),
+            ("moments", spec.moments.is_some()),
+        ];
+        if let Some((field, _)) = state_only.iter().find(|(_, set)| *set) {
             return Err(Error::new(
-                field,
+                *field,
                 "belongs in a state, not a config; use Network.fromState(state)",
             ));
         }
@@ -341,9 +421,25 @@ impl Network {
         }
         let settings = spec.validate()?;
         let (w, b) = spec.validate_parameters(&settings.layers)?;
+        let steps = spec.validate_step_count()?;
+        let moments = spec.validate_moments(&settings.layers)?;
         let mut net = Network::with_settings(settings);
         net.w.copy_from_slice(&w);
         net.b.copy_from_slice(&b);
+        net.steps = steps;
+        // Moments of another optimizer are dropped: the optimizer starts fresh, as after
+        // configure() with a new optimizer.
+        if let Some(m) = moments
+            && m.optimizer == net.settings.training.optimizer
+        {
+            net.updates = m.updates;
+            net.mw.copy_from_slice(&m.m.0);
+            net.mb.copy_from_slice(&m.m.1);
+            if m.optimizer == Optimizer::Adam {
+                net.vw.copy_from_slice(&m.v.0);
+                net.vb.copy_from_slice(&m.v.1);
+            }
+        }
         Ok(net)
     }
 
@@ -390,6 +486,8 @@ impl Network {
             probe_a: vec![0.0; neurons],
             metrics: [f64::NAN; 4],
             palette: default_palette(),
+            class_palette: default_class_palette(),
+            output_range: None,
             grid: None,
             settings,
         }
@@ -439,12 +537,13 @@ impl Network {
         *self.settings.layers.last().unwrap_or(&1)
     }
 
-    /// The output value that separates class 0 from class 1: 0 for tanh, else 1/2.
+    /// The output value that separates class 0 from class 1: 0 for tanh, 1/2 for sigmoid
+    /// and linear, and NaN for softmax, whose class is the arg-max of its outputs.
     pub fn threshold(&self) -> f64 {
-        if self.settings.output == Activation::Tanh {
-            0.0
-        } else {
-            0.5
+        match self.settings.output {
+            Activation::Tanh => 0.0,
+            Activation::Softmax => f64::NAN,
+            _ => 0.5,
         }
     }
 
@@ -514,6 +613,19 @@ impl Network {
                         "must be from {lo} to {hi} for loss \"{}\", got {}",
                         self.settings.loss.name(),
                         config::js_number(y)
+                    ),
+                ));
+            }
+        }
+        if self.settings.loss == Loss::Cce {
+            let sum: f64 = target.iter().sum();
+            if (sum - 1.0).abs() > loss::CCE_SUM_TOLERANCE {
+                return Err(Error::new(
+                    field,
+                    format!(
+                        "must sum to 1 for loss \"cce\" (a one-hot row such as [0, 1, 0], or class probabilities), got a sum of {}",
+                        // Nine decimals, so 0.5 + 0.2 + 0.2 shows as 0.9.
+                        config::js_number((sum * 1e9).round() / 1e9)
                     ),
                 ));
             }
@@ -619,6 +731,37 @@ impl Network {
         }
     }
 
+    /// The summed cce loss, from Z, of the block's examples `idx` (of `data`).
+    fn block_cce(blk: &Block<f64, LANES>, depth: usize, data: &Data, idx: &[u32]) -> f64 {
+        let z = &blk.z[depth];
+        let n_out = z.len().min(config::MAX_OUTPUTS);
+        let mut zq = [0.0; config::MAX_OUTPUTS];
+        let mut sum = 0.0;
+        for (q, &i) in idx.iter().enumerate() {
+            for j in 0..n_out {
+                zq[j] = z[j][q];
+            }
+            let i = i as usize;
+            sum += loss::cce(&zq[..n_out], &data.y[i * n_out..(i + 1) * n_out]);
+        }
+        sum
+    }
+
+    /// How many of the block's examples `idx` have their largest output A where their
+    /// target is largest (the first such output on ties): softmax's accuracy.
+    fn block_argmax_hits(blk: &Block<f64, LANES>, depth: usize, data: &Data, idx: &[u32]) -> usize {
+        let a = &blk.a[depth];
+        let n_out = a.len();
+        let mut hits = 0;
+        for (q, &i) in idx.iter().enumerate() {
+            let i = i as usize;
+            let predicted = argmax((0..n_out).map(|j| a[j][q]));
+            let wanted = argmax(data.y[i * n_out..(i + 1) * n_out].iter().copied());
+            hits += usize::from(predicted == wanted);
+        }
+        hits
+    }
+
     /// Batch-mean gradients over training examples `batch`, into `dw`, `db`, and the mean
     /// loss when `with_loss` (NaN otherwise: a loss costs an exp and a log per output, and
     /// `step(n)` only reports the last batch's). Records whether every gradient is finite.
@@ -631,17 +774,22 @@ impl Network {
         self.dw_lanes.fill([0.0; LANES]);
         self.db_lanes.fill([0.0; LANES]);
         let mut loss = 0.0;
+        // cce's loss needs the whole layer's Z (a log-sum-exp), so it is summed per example.
+        let per_output_loss = with_loss && loss_fn != Loss::Cce;
         for idx in batch.chunks(LANES) {
             Network::load_block(blk, &self.train, n_in, idx);
             kernel::forward(&shape, &self.w, &self.b, blk);
-            // Output layer: dL/dZ = dL/dA * dA/dZ, fused to A - y for sigmoid with bce;
-            // lanes past the end of the batch get 0 and so add nothing.
+            if with_loss && loss_fn == Loss::Cce {
+                loss += Network::block_cce(blk, depth, &self.train, idx);
+            }
+            // Output layer: dL/dZ = dL/dA * dA/dZ, fused to A - y for sigmoid with bce and
+            // for softmax with cce; lanes past the end of the batch get 0 and so add nothing.
             for j in 0..n_out {
                 let (z, a) = (blk.z[depth][j], blk.a[depth][j]);
                 let mut delta = [0.0; LANES];
                 for (q, &i) in idx.iter().enumerate() {
                     let y = self.train.y[i as usize * n_out + j];
-                    if with_loss {
+                    if per_output_loss {
                         loss += loss_fn.value(output, z[q], a[q], y);
                     }
                     delta[q] = loss_fn.dl_dz(output, a[q], y);
@@ -881,6 +1029,8 @@ impl Network {
             ("features", spec.features.is_some()),
             ("weights", spec.weights.is_some()),
             ("biases", spec.biases.is_some()),
+            ("stepCount", spec.step_count.is_some()),
+            ("moments", spec.moments.is_some()),
         ];
         if let Some((name, _)) = fixed.iter().find(|(_, set)| *set) {
             return Err(Error::new(
@@ -929,6 +1079,12 @@ impl Network {
                 self.probe_z[next + j] = z;
                 self.probe_a[next + j] = act.f(z);
             }
+            if act == Activation::Softmax {
+                activation::softmax(
+                    &self.probe_z[next..next + no],
+                    &mut self.probe_a[next..next + no],
+                );
+            }
             start = next;
         }
         Ok(())
@@ -953,7 +1109,10 @@ impl Network {
             let z: Vec<f64> = (0..n_out)
                 .map(|j| affine(b[j], &w[j * n_in..(j + 1) * n_in], &a_prev))
                 .collect();
-            let a: Vec<f64> = z.iter().map(|&z| self.activation(l).f(z)).collect();
+            let mut a: Vec<f64> = z.iter().map(|&z| self.activation(l).f(z)).collect();
+            if self.activation(l) == Activation::Softmax {
+                activation::softmax(&z, &mut a);
+            }
             inputs.push(a_prev);
             a_prev = a.clone();
             zs.push(z);
@@ -961,9 +1120,7 @@ impl Network {
         }
         let (loss_fn, output) = (self.settings.loss, self.settings.output);
         let last = depth - 1;
-        let loss = (0..target.len())
-            .map(|j| loss_fn.value(output, zs[last][j], outs[last][j], target[j]))
-            .sum();
+        let loss = loss_fn.example(output, &zs[last], &outs[last], target);
         // Backward, from the loss down to the first layer.
         let mut layers: Vec<LayerTrace> = Vec::with_capacity(depth);
         let mut dl_da: Vec<f64> = outs[last]
@@ -992,6 +1149,17 @@ impl Network {
             let dl_daprev: Vec<f64> = (0..n_in)
                 .map(|k| (0..n_out).map(|j| dl_dz[j] * w[j * n_in + k]).sum())
                 .collect();
+            // A softmax output's A_j depends on every Z_i, so the chain rule sums over the
+            // full Jacobian; shown beside the fused A - y, which is what training uses.
+            let (jacobian, unfused) = if act == Activation::Softmax {
+                let jac = activation::softmax_jacobian(a);
+                let unfused = (0..n_out)
+                    .map(|j| (0..n_out).map(|i| dl_da[i] * jac[i][j]).sum())
+                    .collect();
+                (Some(jac), Some(unfused))
+            } else {
+                (None, None)
+            };
             layers.push(LayerTrace {
                 z: zs[l].clone(),
                 a: a.clone(),
@@ -1001,6 +1169,8 @@ impl Network {
                 dL_dW: dl_dw,
                 dL_db: dl_dz,
                 dL_dAprev: dl_daprev.clone(),
+                jacobian,
+                dL_dZ_unfused: unfused,
             });
             dl_da = dl_daprev;
         }
@@ -1035,10 +1205,35 @@ impl Network {
         (ws, bs)
     }
 
-    /// The full state: settings, weights and biases. `from_state(to_state())` is the same network.
+    /// The full state: settings, weights, biases, the step count and the optimizer's
+    /// moments. `from_state(to_state())` is the same network.
     pub fn to_state(&self) -> State {
+        self.to_state_with(true)
+    }
+
+    /// [`Network::to_state`], leaving out the optimizer's moments unless `moments` (a
+    /// restored momentum or adam network then starts its optimizer fresh).
+    pub fn to_state_with(&self, moments: bool) -> State {
         let (weights, biases) = self.unflatten(&self.w, &self.b);
         let s = &self.settings;
+        let optimizer = s.training.optimizer;
+        let moments = (moments && optimizer != Optimizer::Sgd).then(|| {
+            let (m_weights, m_biases) = self.unflatten(&self.mw, &self.mb);
+            let (v_weights, v_biases) = if optimizer == Optimizer::Adam {
+                let (vw, vb) = self.unflatten(&self.vw, &self.vb);
+                (Some(vw), Some(vb))
+            } else {
+                (None, None)
+            };
+            config::Moments {
+                optimizer: optimizer.name().to_string(),
+                updates: self.updates as f64,
+                m_weights,
+                m_biases,
+                v_weights,
+                v_biases,
+            }
+        });
         State {
             layers: s.layers.clone(),
             hidden: s.hidden.name(),
@@ -1056,6 +1251,8 @@ impl Network {
                 .features
                 .as_ref()
                 .map(|f| f.iter().map(|f| f.name()).collect()),
+            step_count: self.steps as f64,
+            moments,
         }
     }
 
@@ -1150,6 +1347,11 @@ impl Network {
             let idx = &idx[..end - start];
             Network::load_block(blk, data, n_in, idx);
             kernel::forward(&shape, &self.w, &self.b, blk);
+            if output == Activation::Softmax {
+                loss += Network::block_cce(blk, depth, data, idx);
+                correct += Network::block_argmax_hits(blk, depth, data, idx);
+                continue;
+            }
             for j in 0..n_out {
                 let (z, a) = (blk.z[depth][j], blk.a[depth][j]);
                 for (q, &i) in idx.iter().enumerate() {
@@ -1159,10 +1361,13 @@ impl Network {
                 }
             }
         }
-        (
-            loss / data.n as f64,
-            correct as f64 / (data.n * n_out) as f64,
-        )
+        // Softmax: one answer (the arg-max) per example; otherwise one per output.
+        let answers = if output == Activation::Softmax {
+            data.n
+        } else {
+            data.n * n_out
+        };
+        (loss / data.n as f64, correct as f64 / answers as f64)
     }
 
     // ---- display buffers -----------------------------------------------------------------------
@@ -1180,6 +1385,64 @@ impl Network {
         }
         self.palette.copy_from_slice(rgba);
         Ok(())
+    }
+
+    /// Sets the class colours of softmax heatmaps: 1 to 16 RGBA colours (4 to 64 bytes),
+    /// class j taking colour j modulo their number.
+    pub fn set_class_palette(&mut self, rgba: &[u8]) -> Result<()> {
+        let n = rgba.len() / 4;
+        if !rgba.len().is_multiple_of(4) || !(1..=MAX_CLASS_COLOURS).contains(&n) {
+            return Err(Error::new(
+                "classPalette",
+                format!(
+                    "must hold 1 to {MAX_CLASS_COLOURS} RGBA colours (4 to {} bytes, a multiple of 4), got {} bytes",
+                    4 * MAX_CLASS_COLOURS,
+                    rgba.len()
+                ),
+            ));
+        }
+        self.class_palette = rgba.to_vec();
+        Ok(())
+    }
+
+    /// Sets the range [lo, hi] of output values that the heatmap and the output thumbnails
+    /// map onto the palette (for regression), or `None` for the default, centred on the
+    /// class threshold. Softmax heatmaps do not use it.
+    pub fn set_output_range(&mut self, range: Option<(f64, f64)>) -> Result<()> {
+        if let Some((lo, hi)) = range
+            && !(lo.is_finite()
+                && hi.is_finite()
+                && lo < hi
+                && lo.abs() <= config::MAX_INPUT_MAGNITUDE
+                && hi.abs() <= config::MAX_INPUT_MAGNITUDE)
+        {
+            return Err(Error::new(
+                "outputRange",
+                format!(
+                    "must be [lo, hi] with finite numbers lo < hi within +-1e6, got [{}, {}]",
+                    config::js_number(lo),
+                    config::js_number(hi)
+                ),
+            ));
+        }
+        self.output_range = range;
+        Ok(())
+    }
+
+    /// The range set by [`Network::set_output_range`], if any.
+    pub fn output_range_setting(&self) -> Option<(f64, f64)> {
+        self.output_range
+    }
+
+    /// The output values the heatmap's palette spans, [lo, hi]: the range set by
+    /// [`Network::set_output_range`], else [2 threshold - 1, 1] ([0, 1] for sigmoid and
+    /// linear outputs, [-1, 1] for tanh), and [0, 1] (probabilities) for softmax.
+    pub fn output_range(&self) -> (f64, f64) {
+        match (self.settings.output, self.output_range) {
+            (Activation::Softmax, _) => (0.0, 1.0),
+            (_, Some(r)) => r,
+            _ => (2.0 * self.threshold() - 1.0, 1.0),
+        }
     }
 
     /// Sets up the heatmap grid: `size` x `size` pixels over [x_min, x_max] x [y_min, y_max],
@@ -1244,6 +1507,7 @@ impl Network {
             pixels: vec![0; size * size * 4],
             thumbs: vec![0; thumb * thumb * 4 * neurons],
             values: vec![0.0; size * size],
+            classes: vec![0; size * size],
             inputs: heat_inputs,
             thumb_inputs,
             input_scale,
@@ -1295,6 +1559,35 @@ impl Network {
         out.copy_from_slice(&palette[4 * i..4 * i + 4]);
     }
 
+    /// Class j's colour (the palette repeats for more classes than colours).
+    fn class_colour(&self, j: usize) -> &[u8] {
+        let n = (self.class_palette.len() / 4).max(1);
+        let c = 4 * (j % n);
+        self.class_palette.get(c..c + 4).unwrap_or(&NEUTRAL)
+    }
+
+    /// Colours one softmax heatmap pixel (lane `q` of the output layer's probabilities `a`):
+    /// the arg-max class's colour, faded towards [`NEUTRAL`] as its probability c falls
+    /// from 1 to 1/K, by s = (c - 1/K) / (1 - 1/K). Returns (class, c).
+    fn softmax_pixel(
+        &self,
+        a: &[Lanes<f32, GRID_LANES>],
+        q: usize,
+        out: &mut [u8],
+    ) -> (usize, f32) {
+        let (mut class, mut confidence) = (0, f32::NEG_INFINITY);
+        for (j, aj) in a.iter().enumerate() {
+            if aj[q] > confidence {
+                class = j;
+                confidence = aj[q];
+            }
+        }
+        let uniform = 1.0 / a.len().max(2) as f32;
+        let s = (confidence - uniform) / (1.0 - uniform);
+        mix(&NEUTRAL, self.class_colour(class), s, out);
+        (class, confidence)
+    }
+
     fn render_into(&self, g: &mut Grid) {
         for (w32, &w) in g.w.iter_mut().zip(&self.w) {
             *w32 = w as f32;
@@ -1305,14 +1598,16 @@ impl Network {
         let shape = self.kernel_shape();
         let depth = shape.depth();
         // The output layer's scale is centred on the class threshold, so the middle colour
-        // is the decision boundary: [-1, 1] around 0 for tanh, [0, 1] around 1/2 otherwise.
-        let threshold = self.threshold() as f32;
+        // is the decision boundary: [-1, 1] around 0 for tanh, [0, 1] around 1/2 otherwise;
+        // or the range set for regression.
+        let (out_lo, out_hi) = self.output_range();
+        let softmax = shape.output == Activation::Softmax;
         let range = |l: usize| -> (f32, f32) {
             if l == 0 {
                 return (-1.0, 1.0);
             }
             if l == depth {
-                return (2.0 * threshold - 1.0, 1.0);
+                return (out_lo as f32, out_hi as f32);
             }
             let (lo, hi) = shape.activation(l - 1).display_range();
             (lo as f32, hi as f32)
@@ -1323,8 +1618,15 @@ impl Network {
             for col in (0..size).step_by(GRID_LANES) {
                 grid_block(&mut g.blk, &g.inputs, &g.w, &g.b, &shape, row, col, size);
                 for q in 0..GRID_LANES.min(size - col) {
-                    let v = g.blk.a[depth][0][q];
                     let p = row * size + col + q;
+                    if softmax {
+                        let (class, confidence) =
+                            self.softmax_pixel(&g.blk.a[depth], q, &mut g.pixels[4 * p..4 * p + 4]);
+                        g.values[p] = confidence;
+                        g.classes[p] = class as u8;
+                        continue;
+                    }
+                    let v = g.blk.a[depth][0][q];
                     g.values[p] = v;
                     Network::colour(&self.palette, v, lo, hi, &mut g.pixels[4 * p..4 * p + 4]);
                 }
@@ -1340,6 +1642,16 @@ impl Network {
                 for (l, layer) in g.blk.a.iter().enumerate() {
                     let (lo, hi) = range(l);
                     for (j, a) in layer.iter().enumerate() {
+                        if softmax && l == depth {
+                            // Class j's probability: from the neutral grey to its colour.
+                            let colour = self.class_colour(j);
+                            for (q, &v) in a[..lanes].iter().enumerate() {
+                                let o = (neuron * t * t + row * t + col + q) * 4;
+                                mix(&NEUTRAL, colour, v, &mut g.thumbs[o..o + 4]);
+                            }
+                            neuron += 1;
+                            continue;
+                        }
                         let scale = if l == 0 {
                             1.0 / g.input_scale[j].max(f32::MIN_POSITIVE)
                         } else {
@@ -1400,9 +1712,19 @@ impl Network {
     pub fn grid_pixels(&self) -> &[u8] {
         self.grid.as_ref().map_or(&[], |g| &g.pixels)
     }
-    /// The output heatmap's values (empty before `set_grid`).
+    /// The output heatmap's values (empty before `set_grid`): output neuron 0's A, or for
+    /// softmax the largest probability.
     pub fn grid_values(&self) -> &[f32] {
         self.grid.as_ref().map_or(&[], |g| &g.values)
+    }
+    /// Softmax only: the arg-max class at each heatmap pixel (empty before `set_grid`; all 0
+    /// for other outputs).
+    pub fn grid_classes(&self) -> &[u8] {
+        self.grid.as_ref().map_or(&[], |g| &g.classes)
+    }
+    /// The class colours, RGBA.
+    pub fn class_palette(&self) -> &[u8] {
+        &self.class_palette
     }
     /// Each input's largest magnitude on the thumbnail grid, by which its thumbnail is scaled
     /// (empty before `set_grid`).

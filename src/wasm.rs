@@ -8,9 +8,11 @@
 //! can panic, because a panic would poison the whole wasm instance.
 
 use crate::config::{self, Spec};
-use crate::dataset::{self, DatasetKind};
+use crate::csv;
+use crate::dataset::{self, DatasetKind, Points, Task};
 use crate::network;
-use js_sys::{Array, Float64Array, Object, Reflect};
+use crate::rng::Rng;
+use js_sys::{Array, Float64Array, JsString, Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -33,8 +35,37 @@ const SPEC_KEYS: &[&str] = &[
     "features",
     "weights",
     "biases",
+    "stepCount",
+    "moments",
 ];
-const GRID_KEYS: &[&str] = &["size", "thumb", "xMin", "xMax", "yMin", "yMax"];
+const GRID_KEYS: &[&str] = &[
+    "size",
+    "thumb",
+    "xMin",
+    "xMax",
+    "yMin",
+    "yMax",
+    "outputRange",
+];
+const CSV_KEYS: &[&str] = &[
+    "delimiter",
+    "header",
+    "task",
+    "columns",
+    "comments",
+    "trainRatio",
+    "seed",
+];
+const STATE_OPTION_KEYS: &[&str] = &["moments"];
+/// The keys of a state's `moments`.
+const MOMENT_KEYS: &[&str] = &[
+    "optimizer",
+    "updates",
+    "mWeights",
+    "mBiases",
+    "vWeights",
+    "vBiases",
+];
 const DATASET_KEYS: &[&str] = &["name", "count", "noise", "trainRatio", "seed"];
 
 /// Deserializes a JS object, refusing keys outside `allowed` (serde-wasm-bindgen reads only
@@ -66,12 +97,14 @@ fn from_js<T: for<'de> Deserialize<'de>>(
         // type speak Rust ("expected f64") or, for a string where an array belongs, only
         // pass on a JS TypeError.
         let v = Reflect::get(&value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
-        let kind = field_kind(&key);
+        let kind = field_kind(what, &key);
         let ok = v.is_undefined()
             || v.is_null()
             || match kind {
                 "an array" => Array::is_array(&v),
                 "a string" => v.is_string(),
+                "an object" => v.is_object() && !Array::is_array(&v),
+                "true or false" => v.as_bool().is_some(),
                 _ => v.as_f64().is_some(),
             };
         if !ok {
@@ -80,6 +113,19 @@ fn from_js<T: for<'de> Deserialize<'de>>(
                 field_path(what, &key),
                 describe(&v)
             )));
+        }
+        // The one nested object: its keys are checked here for the same reason.
+        if kind == "an object" && v.is_object() {
+            for inner in Object::keys(v.unchecked_ref::<Object>()).iter() {
+                let inner = inner.as_string().unwrap_or_default();
+                if !MOMENT_KEYS.contains(&inner.as_str()) {
+                    return Err(JsError::new(&format!(
+                        "{}: unknown field \"{inner}\"; allowed: {}",
+                        field_path(what, &key),
+                        MOMENT_KEYS.join(", ")
+                    )));
+                }
+            }
         }
     }
     let de = serde_wasm_bindgen::Deserializer::from(value);
@@ -104,11 +150,14 @@ fn field_path(what: &str, path: &str) -> String {
     }
 }
 
-/// The JS type of a config, state, grid or dataset field.
-fn field_kind(key: &str) -> &'static str {
+/// The JS type of a config, state, grid or dataset field (`toState`'s options: `what` is
+/// "options").
+fn field_kind(what: &str, key: &str) -> &'static str {
     match key {
-        "layers" | "features" | "weights" | "biases" => "an array",
+        "moments" if what == "options" => "true or false",
+        "layers" | "features" | "weights" | "biases" | "outputRange" => "an array",
         "hidden" | "output" | "loss" | "optimizer" | "regularization" | "name" => "a string",
+        "moments" => "an object",
         _ => "a number",
     }
 }
@@ -324,11 +373,14 @@ impl Network {
         })
     }
 
-    /// The full state: `layers`, `hidden`, `output`, `loss`, `weights`, `biases` and the
-    /// training settings. `Network.fromState(net.toState())` is the same network.
+    /// The full state: `layers`, `hidden`, `output`, `loss`, `weights`, `biases`, the
+    /// training settings, `stepCount` and (momentum, adam) the optimizer's `moments`.
+    /// `Network.fromState(net.toState())` is the same network. `toState({ moments: false })`
+    /// leaves the moments out (a smaller state; the restored optimizer starts fresh).
     #[wasm_bindgen(js_name = toState)]
-    pub fn to_state(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.to_state())
+    pub fn to_state(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let o: StateOptions = from_js("options", options, STATE_OPTION_KEYS)?;
+        to_js(&self.inner.to_state_with(o.moments.unwrap_or(true)))
     }
 
     /// Changes training settings in place (`learningRate`, `batchSize`, `optimizer`,
@@ -483,7 +535,9 @@ impl Network {
         self.inner.set_palette(rgba).map_err(js_error)
     }
 
-    /// Sets up the heatmap: `{ size = 200, thumb = 32, xMin = -6, xMax = 6, yMin = -6, yMax = 6 }`.
+    /// Sets up the heatmap: `{ size = 200, thumb = 32, xMin = -6, xMax = 6, yMin = -6, yMax = 6,
+    /// outputRange }`. `outputRange: [lo, hi]` is the span of output values the palette
+    /// covers (regression); absent or null, the default centred on the class threshold.
     /// Views of the pixel buffers must be rebuilt afterwards.
     #[wasm_bindgen(js_name = setGrid)]
     pub fn set_grid(&mut self, options: JsValue) -> Result<(), JsError> {
@@ -492,7 +546,42 @@ impl Network {
         let thumb = whole("grid.thumb", o.thumb.unwrap_or(32.0), 2, network::MAX_THUMB)?;
         let x = (o.x_min.unwrap_or(-6.0), o.x_max.unwrap_or(6.0));
         let y = (o.y_min.unwrap_or(-6.0), o.y_max.unwrap_or(6.0));
-        self.inner.set_grid(size, thumb, x, y).map_err(js_error)
+        let range = match o.output_range.as_deref() {
+            None => None,
+            Some(&[lo, hi]) => Some((lo, hi)),
+            Some(r) => {
+                return Err(JsError::new(&format!(
+                    "grid.outputRange: must be [lo, hi], two numbers, got {} numbers",
+                    r.len()
+                )));
+            }
+        };
+        // A rejected call changes nothing: the range is put back if the grid is refused.
+        let previous = self.inner.output_range_setting();
+        self.inner
+            .set_output_range(range)
+            .map_err(|e| JsError::new(&format!("grid.{e}")))?;
+        if let Err(e) = self.inner.set_grid(size, thumb, x, y) {
+            // `previous` was accepted before, so it is accepted again.
+            let _ = self.inner.set_output_range(previous);
+            return Err(js_error(e));
+        }
+        Ok(())
+    }
+
+    /// Sets the class colours of softmax heatmaps: a Uint8Array of 1 to 16 RGBA colours
+    /// (4 to 64 bytes); class j takes colour j modulo their number.
+    #[wasm_bindgen(js_name = setClassPalette)]
+    pub fn set_class_palette(&mut self, rgba: &[u8]) -> Result<(), JsError> {
+        self.inner.set_class_palette(rgba).map_err(js_error)
+    }
+
+    /// The output values the heatmap's palette spans, `[lo, hi]`: `setGrid`'s `outputRange`,
+    /// else `[2 * threshold - 1, 1]`; `[0, 1]` for softmax.
+    #[wasm_bindgen(getter, js_name = outputRange)]
+    pub fn output_range(&self) -> Vec<f64> {
+        let (lo, hi) = self.inner.output_range();
+        vec![lo, hi]
     }
 
     /// Evaluates the output heatmap and every neuron's thumbnail into the pixel buffers.
@@ -585,7 +674,8 @@ buffer_views! {
     "[trainLoss, testLoss, trainAccuracy, testAccuracy] (f64) from the last refreshMetrics" metricsPtr metricsLen => metrics_buffer;
     "the last prepared batch's training-set indices (u32; none after prepareExample)" batchPtr batchLen => batch_buffer;
     "the heatmap's RGBA pixels (u8), size x size, top row first (empty before setGrid)" gridPixelsPtr gridPixelsLen => grid_pixels;
-    "the heatmap's output values (f32), size x size" gridValuesPtr gridValuesLen => grid_values;
+    "the heatmap's output values (f32), size x size: output 0's A, or softmax's largest probability" gridValuesPtr gridValuesLen => grid_values;
+    "the heatmap's arg-max class per pixel (u8), size x size (softmax; zeros otherwise)" gridClassesPtr gridClassesLen => grid_classes;
     "each input's largest magnitude on the thumbnail grid (f32), which scales its thumbnail" inputScalesPtr inputScalesLen => input_scales;
     "the thumbnail atlas (u8 RGBA): one thumb x thumb tile per neuron, inputs first, stacked vertically" thumbPixelsPtr thumbPixelsLen => thumb_pixels;
 }
@@ -599,6 +689,13 @@ struct GridOptions {
     x_max: Option<f64>,
     y_min: Option<f64>,
     y_max: Option<f64>,
+    output_range: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateOptions {
+    moments: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -652,19 +749,305 @@ pub fn dataset(options: JsValue) -> Result<JsValue, JsError> {
     }
     let seed = whole("dataset.seed", o.seed.unwrap_or(1.0), 0, u32::MAX as usize)?;
     let split = dataset::generate(kind, count, noise, ratio, seed as u64);
-    let part = |p: &dataset::Points| -> Result<JsValue, JsError> {
+    let names: Vec<String> = (0..split.classes).map(|c| c.to_string()).collect();
+    let out = data_result(
+        "dataset",
+        split.task,
+        split.classes,
+        &names,
+        &split.train,
+        &split.test,
+    )?;
+    if split.task == Task::Regression {
+        // The Playground's colour domain for its regression sets.
+        set(
+            &out,
+            "outputRange",
+            &Float64Array::from(&[-1.0, 1.0][..]),
+            "dataset",
+        )?;
+    }
+    Ok(out.into())
+}
+
+/// Sets `o[key] = value`, or fails with a message naming `what`.
+fn set(o: &Object, key: &str, value: &JsValue, what: &str) -> Result<(), JsError> {
+    Reflect::set(o, &key.into(), value)
+        .map(|_| ())
+        .map_err(|_| JsError::new(&format!("{what}: could not build the result")))
+}
+
+/// The shape `dataset()` and `parseCsv()` share: `{ task, classes, classNames, train, test }`,
+/// each part `{ inputs, targets, labels? }`, with one-hot `targets` for multiclass.
+fn data_result(
+    what: &str,
+    task: Task,
+    classes: usize,
+    class_names: &[String],
+    train: &Points,
+    test: &Points,
+) -> Result<Object, JsError> {
+    let part = |p: &Points| -> Result<JsValue, JsError> {
         let o = Object::new();
-        let set = |k: &str, v: &[f64]| Reflect::set(&o, &k.into(), &Float64Array::from(v).into());
-        set("inputs", &p.inputs)
-            .and(set("targets", &p.targets))
-            .map_err(|_| JsError::new("dataset: could not build the result"))?;
+        set(&o, "inputs", &Float64Array::from(&p.inputs[..]), what)?;
+        let targets = if task == Task::Multiclass {
+            dataset::one_hot(&p.targets, classes)
+        } else {
+            p.targets.clone()
+        };
+        set(&o, "targets", &Float64Array::from(&targets[..]), what)?;
+        if task != Task::Regression {
+            let labels: Vec<u8> = p.targets.iter().map(|&c| c as u8).collect();
+            set(&o, "labels", &Uint8Array::from(&labels[..]), what)?;
+        }
         Ok(o.into())
     };
     let out = Object::new();
-    Reflect::set(&out, &"train".into(), &part(&split.train)?)
-        .map_err(|_| JsError::new("dataset: could not build the result"))?;
-    Reflect::set(&out, &"test".into(), &part(&split.test)?)
-        .map_err(|_| JsError::new("dataset: could not build the result"))?;
+    set(&out, "task", &task.name().into(), what)?;
+    set(&out, "classes", &(classes as f64).into(), what)?;
+    let names: Array = class_names.iter().map(|n| JsValue::from_str(n)).collect();
+    set(&out, "classNames", &names, what)?;
+    set(&out, "train", &part(train)?, what)?;
+    set(&out, "test", &part(test)?, what)?;
+    Ok(out)
+}
+
+/// `oneHot(labels, classes)`: a Float64Array of `labels.length * classes` numbers, row i
+/// having a 1 at `labels[i]` and 0 elsewhere, for `setTrainingData` with a softmax output.
+/// `labels`: class indices, whole numbers from 0 to `classes - 1` (an array, Uint8Array or
+/// Float64Array); `classes`: 2 to 16.
+#[wasm_bindgen(js_name = oneHot)]
+pub fn one_hot(labels: JsValue, classes: f64) -> Result<Float64Array, JsError> {
+    let k = whole("classes", classes, 2, config::MAX_OUTPUTS)?;
+    let labels: Vec<f64> = if let Some(u) = labels.dyn_ref::<Uint8Array>() {
+        u.to_vec().into_iter().map(f64::from).collect()
+    } else {
+        numbers("labels", &labels)?
+    };
+    if labels.len() > network::MAX_EXAMPLES {
+        return Err(JsError::new(&format!(
+            "labels: may hold at most {} labels, got {}",
+            network::MAX_EXAMPLES,
+            labels.len()
+        )));
+    }
+    for (i, &c) in labels.iter().enumerate() {
+        whole(&format!("labels[{i}]"), c, 0, k - 1)?;
+    }
+    Ok(Float64Array::from(&dataset::one_hot(&labels, k)[..]))
+}
+
+/// `defaultClassPalette()`: the default class colours (Okabe-Ito), a Uint8Array of 16 RGBA
+/// colours, for legends that match the heatmap.
+#[wasm_bindgen(js_name = defaultClassPalette)]
+pub fn default_class_palette() -> Uint8Array {
+    Uint8Array::from(&network::default_class_palette()[..])
+}
+
+/// Reads `parseCsv`'s options object (see there).
+fn csv_options(value: &JsValue) -> Result<(csv::Options, f64, u32), JsError> {
+    let mut o = csv::Options::default();
+    let (mut ratio, mut seed) = (50.0, 1u32);
+    if value.is_undefined() || value.is_null() {
+        return Ok((o, ratio, seed));
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(JsError::new(&format!(
+            "options: must be an object, got {}",
+            describe(value)
+        )));
+    }
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !CSV_KEYS.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "options: unknown field \"{key}\"; allowed: {}",
+                CSV_KEYS.join(", ")
+            )));
+        }
+        let v = Reflect::get(value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() || v.is_null() {
+            continue;
+        }
+        let field = format!("options.{key}");
+        let bad = |allowed: &str| {
+            JsError::new(&format!(
+                "{field}: must be {allowed}, got {}",
+                match v.as_string() {
+                    Some(s) if s.chars().count() <= 20 => format!("\"{s}\""),
+                    _ => describe(&v),
+                }
+            ))
+        };
+        match key.as_str() {
+            "delimiter" => {
+                o.delimiter = match v.as_string().as_deref() {
+                    Some("auto") => None,
+                    Some(",") => Some(b','),
+                    Some(";") => Some(b';'),
+                    Some("\t") => Some(b'\t'),
+                    _ => return Err(bad(r#""auto", ",", ";" or "\t""#)),
+                }
+            }
+            "header" => {
+                o.header = match (v.as_bool(), v.as_string().as_deref()) {
+                    (Some(b), _) => Some(b),
+                    (_, Some("auto")) => None,
+                    _ => return Err(bad(r#"true, false or "auto""#)),
+                }
+            }
+            "task" => {
+                o.task = match v.as_string().as_deref() {
+                    Some("auto") => None,
+                    Some(t) if Task::parse(t).is_some() => Task::parse(t),
+                    _ => return Err(bad(r#""auto", "binary", "multiclass" or "regression""#)),
+                }
+            }
+            "comments" => o.comments = v.as_bool().ok_or_else(|| bad("true or false"))?,
+            "trainRatio" => {
+                let r = v
+                    .as_f64()
+                    .ok_or_else(|| bad("a percentage from 10 to 90"))?;
+                if !(r.is_finite() && (10.0..=90.0).contains(&r)) {
+                    return Err(JsError::new(&format!(
+                        "{field}: must be a percentage from 10 to 90, got {}",
+                        config::js_number(r)
+                    )));
+                }
+                ratio = r;
+            }
+            "seed" => {
+                let n = v.as_f64().ok_or_else(|| bad("a whole number"))?;
+                seed = whole(&field, n, 0, u32::MAX as usize)? as u32;
+            }
+            _ => {
+                // "columns": [x1, x2, label], each a column index or a header name.
+                let list = v
+                    .dyn_ref::<Array>()
+                    .filter(|a| a.length() == 3)
+                    .ok_or_else(|| bad("an array of 3 columns [x1, x2, label], each an index from 0 or a header name"))?;
+                for (r, c) in list.iter().enumerate() {
+                    let item = format!("{field}[{r}]");
+                    o.columns[r] = if let Some(n) = c.as_f64() {
+                        csv::Column::Index(whole(&item, n, 0, 1_000_000)?)
+                    } else if let Some(name) = c.as_string().filter(|s| !s.is_empty()) {
+                        csv::Column::Name(name)
+                    } else {
+                        return Err(JsError::new(&format!(
+                            "{item}: must be a column index (a whole number from 0) or a header name, got {}",
+                            describe(&c)
+                        )));
+                    };
+                }
+            }
+        }
+    }
+    Ok((o, ratio, seed))
+}
+
+/// `parseCsv(text, options)`: reads a CSV file of (x1, x2, label) rows into the shape
+/// `dataset()` returns, split into training and test sets, plus what the reader found:
+/// `{ task, classes, classNames, outputRange?, train, test, rows, errors, errorCount,
+/// header, columns, delimiter, bounds }` (see docs/API.md). Rows that cannot be read are
+/// skipped and listed in `errors` (the first 20, by line); a file that cannot be used at
+/// all throws.
+#[wasm_bindgen(js_name = parseCsv)]
+pub fn parse_csv(text: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let (opts, ratio, seed) = csv_options(&options)?;
+    let js = text.dyn_ref::<JsString>().ok_or_else(|| {
+        JsError::new(&format!(
+            "text: must be a string (the file's contents), got {}",
+            describe(&text)
+        ))
+    })?;
+    // A UTF-8 file has at least as many bytes as its UTF-16 string has code units, so an
+    // oversized file is refused before it is copied into wasm memory.
+    let units = js.length() as usize;
+    if units > csv::MAX_BYTES {
+        return Err(JsError::new(&format!(
+            "text: has {units} characters; a data file may have at most {} bytes (16 MiB)",
+            csv::MAX_BYTES
+        )));
+    }
+    let text: String = js.into();
+    let table = csv::parse(&text, &opts).map_err(js_error)?;
+    let mut all = Points::default();
+    for (i, &y) in table.targets.iter().enumerate() {
+        all.push(table.inputs[2 * i], table.inputs[2 * i + 1], y);
+    }
+    let mut rng = Rng::new(u64::from(seed) ^ 0xc5f0_0000_0000_0000);
+    let (train, test) = dataset::split(&all, ratio, &mut rng);
+    let out = data_result(
+        "parseCsv",
+        table.task,
+        table.classes,
+        &table.class_names,
+        &train,
+        &test,
+    )?;
+    let what = "parseCsv";
+    if table.task == Task::Regression {
+        let (lo, hi) = table
+            .targets
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| {
+                (lo.min(y), hi.max(y))
+            });
+        let (lo, hi) = if lo < hi {
+            (lo, hi)
+        } else {
+            (lo - 1.0, hi + 1.0)
+        };
+        set(
+            &out,
+            "outputRange",
+            &Float64Array::from(&[lo, hi][..]),
+            what,
+        )?;
+    }
+    set(&out, "rows", &(table.rows() as f64).into(), what)?;
+    let errors: Array = Array::new();
+    for e in &table.errors {
+        let o = Object::new();
+        set(&o, "line", &(e.line as f64).into(), what)?;
+        set(&o, "field", &e.field.into(), what)?;
+        set(&o, "message", &e.message.as_str().into(), what)?;
+        errors.push(&o);
+    }
+    set(&out, "errors", &errors, what)?;
+    set(&out, "errorCount", &(table.error_count as f64).into(), what)?;
+    let header: JsValue = match &table.header {
+        Some(h) => h
+            .iter()
+            .map(|n| JsValue::from_str(n))
+            .collect::<Array>()
+            .into(),
+        None => JsValue::NULL,
+    };
+    set(&out, "header", &header, what)?;
+    let columns: Array = table.columns.iter().map(|n| JsValue::from_str(n)).collect();
+    set(&out, "columns", &columns, what)?;
+    let delimiter = (table.delimiter as char).to_string();
+    set(&out, "delimiter", &delimiter.into(), what)?;
+    let mut b = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in table.inputs.chunks_exact(2) {
+        b = [
+            b[0].min(p[0]),
+            b[1].max(p[0]),
+            b[2].min(p[1]),
+            b[3].max(p[1]),
+        ];
+    }
+    let bounds = Object::new();
+    for (k, v) in ["xMin", "xMax", "yMin", "yMax"].iter().zip(b) {
+        set(&bounds, k, &v.into(), what)?;
+    }
+    set(&out, "bounds", &bounds, what)?;
     Ok(out.into())
 }
 

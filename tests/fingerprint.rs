@@ -30,19 +30,19 @@ fn run(s: &Scenario) -> u64 {
     let mut net = Network::new(&spec).unwrap();
     let kind = DatasetKind::parse(s.dataset).unwrap();
     let split = dataset::generate(kind, s.count, s.noise, 50.0, u64::from(s.dataset_seed));
-    net.set_training_data(&split.train.inputs, &split.train.targets)
+    // What dataset() gives JavaScript: one-hot rows for multiclass sets.
+    let targets = |p: &dataset::Points| match split.task {
+        dataset::Task::Multiclass => dataset::one_hot(&p.targets, split.classes),
+        _ => p.targets.clone(),
+    };
+    let (train_y, test_y) = (targets(&split.train), targets(&split.test));
+    net.set_training_data(&split.train.inputs, &train_y)
         .unwrap();
-    net.set_test_data(&split.test.inputs, &split.test.targets)
-        .unwrap();
+    net.set_test_data(&split.test.inputs, &test_y).unwrap();
     let last = net.step(s.steps).unwrap();
     let m = net.evaluate();
     fnv1a(scenarios::fingerprint_values(
-        [
-            &split.train.inputs,
-            &split.train.targets,
-            &split.test.inputs,
-            &split.test.targets,
-        ],
+        [&split.train.inputs, &train_y, &split.test.inputs, &test_y],
         net.weights_buffer(),
         net.biases_buffer(),
         last,

@@ -677,6 +677,8 @@ fn state_round_trips_exactly() {
             .map(|f| f.iter().map(|s| s.to_string()).collect()),
         weights: Some(st.weights.clone()),
         biases: Some(st.biases.clone()),
+        step_count: Some(st.step_count),
+        moments: st.moments.clone(),
     };
     assert_eq!(Network::from_state(&spec).unwrap().to_state(), st);
 }
@@ -699,4 +701,143 @@ fn numbers_in_messages_print_as_javascript_would() {
     ] {
         assert_eq!(js_number(v), js, "{v}");
     }
+}
+
+#[test]
+fn softmax_configs_name_their_field() {
+    let cases: Vec<(Spec, &str, &str)> = vec![
+        (
+            Spec {
+                hidden: s("softmax"),
+                ..Spec::default()
+            },
+            "hidden",
+            "is for the output layer only",
+        ),
+        (
+            Spec {
+                layers: layers(&[2.0, 4.0, 1.0]),
+                output: s("softmax"),
+                ..Spec::default()
+            },
+            "layers[2]",
+            "needs at least 2 outputs",
+        ),
+        (
+            Spec {
+                layers: layers(&[2.0, 3.0]),
+                output: s("softmax"),
+                loss: s("squared"),
+                ..Spec::default()
+            },
+            "loss",
+            "needs loss \"cce\"",
+        ),
+        (
+            Spec {
+                layers: layers(&[2.0, 3.0]),
+                output: s("sigmoid"),
+                loss: s("cce"),
+                ..Spec::default()
+            },
+            "loss",
+            "needs output \"softmax\"",
+        ),
+    ];
+    for (spec, field, says) in cases {
+        let msg = assert_names(Network::new(&spec), field);
+        assert!(msg.contains(says), "{msg}");
+    }
+}
+
+/// A softmax network trained a few steps on three blobs.
+fn trained_softmax() -> Network {
+    let mut net = Network::new(&Spec {
+        layers: layers(&[2.0, 3.0, 3.0]),
+        output: s("softmax"),
+        optimizer: s("adam"),
+        ..Spec::default()
+    })
+    .unwrap();
+    let split = dataset::generate(DatasetKind::Blobs3, 30, 0.0, 50.0, 1);
+    net.set_training_data(
+        &split.train.inputs,
+        &dataset::one_hot(&split.train.targets, 3),
+    )
+    .unwrap();
+    net.set_test_data(
+        &split.test.inputs,
+        &dataset::one_hot(&split.test.targets, 3),
+    )
+    .unwrap();
+    net.step(5).unwrap();
+    net
+}
+
+#[test]
+fn cce_targets_are_one_hot_or_probability_rows() {
+    let mut net = trained_softmax();
+    let twin = net.clone();
+    let before = snapshot(&net);
+    macro_rules! rejected {
+        ($call:expr, $field:expr) => {{
+            let msg = assert_names($call, $field);
+            assert_eq!(snapshot(&net), before, "changed by: {msg}");
+            msg
+        }};
+    }
+    let msg = rejected!(
+        net.set_training_data(&[1.0, 2.0, 3.0, 4.0], &[1.0, 0.0, 0.0, 0.5, 0.2, 0.2]),
+        "training.targets[1]"
+    );
+    assert_eq!(
+        msg,
+        "training.targets[1]: must sum to 1 for loss \"cce\" (a one-hot row such as [0, 1, 0], or class probabilities), got a sum of 0.9"
+    );
+    let msg = rejected!(
+        net.set_training_data(&[1.0, 2.0], &[1.5, -0.5, 0.0]),
+        "training.targets[0][0]"
+    );
+    assert!(msg.contains("from 0 to 1 for loss \"cce\""), "{msg}");
+    rejected!(
+        net.set_training_data(&[1.0, 2.0], &[1.0, 0.0]),
+        "training.targets"
+    );
+    rejected!(
+        net.set_test_data(&[1.0, 2.0], &[0.0, 0.0, 0.0]),
+        "test.targets[0]"
+    );
+    rejected!(net.trace(&[1.0, 2.0], &[1.0, 1.0, 0.0]), "target");
+    rejected!(net.trace(&[1.0, 2.0], &[1.0]), "target");
+    rejected!(
+        net.prepare_example(&[1.0, 2.0], &[0.0, f64::NAN, 1.0]),
+        "target[1]"
+    );
+    rejected!(
+        net.configure(&Spec {
+            loss: s("bce"),
+            ..Spec::default()
+        }),
+        "loss"
+    );
+    rejected!(net.set_class_palette(&[1, 2, 3]), "classPalette");
+    let range = net.output_range();
+    rejected!(net.set_output_range(Some((1.0, 0.0))), "outputRange");
+    assert_eq!(net.output_range(), range);
+    // Rows that sum to 1 to within 1e-6 are accepted, as are soft labels.
+    let mut other = net.clone();
+    other
+        .set_training_data(
+            &[1.0, 2.0, 3.0, 4.0],
+            &[0.333_333_3, 0.333_333_3, 0.333_333_4, 0.2, 0.0, 0.8],
+        )
+        .unwrap();
+    other.trace(&[0.0, 0.0], &[0.0, 0.0, 1.0]).unwrap();
+    // The rejected calls left it training exactly like its twin.
+    let mut twin = twin;
+    assert_eq!(
+        net.step(7).unwrap().to_bits(),
+        twin.step(7).unwrap().to_bits()
+    );
+    assert_eq!(snapshot(&net), snapshot(&twin));
 }

@@ -6,10 +6,10 @@
 
 mod common;
 
-use backprop_viz::wasm::{Network, dataset};
+use backprop_viz::wasm::{Network, dataset, default_class_palette, one_hot, parse_csv};
 use common::fnv1a;
 use common::scenarios::{self, SCENARIOS, Scenario};
-use js_sys::{Array, Float64Array, Object, Reflect};
+use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -86,6 +86,19 @@ struct State {
     regularization_rate: f64,
     seed: f64,
     features: Option<Vec<String>>,
+    step_count: f64,
+    moments: Option<Moments>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Moments {
+    optimizer: String,
+    updates: f64,
+    m_weights: Vec<Vec<Vec<f64>>>,
+    m_biases: Vec<Vec<f64>>,
+    v_weights: Option<Vec<Vec<Vec<f64>>>>,
+    v_biases: Option<Vec<Vec<f64>>>,
 }
 
 #[allow(non_snake_case)]
@@ -100,6 +113,8 @@ struct LayerTrace {
     dL_dW: Vec<Vec<f64>>,
     dL_db: Vec<f64>,
     dL_dAprev: Vec<f64>,
+    jacobian: Option<Vec<Vec<f64>>>,
+    dL_dZ_unfused: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -120,7 +135,7 @@ struct Gradients {
 }
 
 fn state(net: &Network) -> State {
-    serde_wasm_bindgen::from_value(net.to_state().unwrap()).unwrap()
+    serde_wasm_bindgen::from_value(net.to_state(JsValue::UNDEFINED).unwrap()).unwrap()
 }
 
 fn trace(net: &Network, x: JsValue, y: JsValue) -> Trace {
@@ -329,7 +344,7 @@ fn state_round_trips_exactly() {
     )
     .unwrap();
     net.step(Some(5.0)).unwrap();
-    let s = net.to_state().unwrap();
+    let s = net.to_state(JsValue::UNDEFINED).unwrap();
     let again = Network::from_state(s.clone()).unwrap();
     assert_eq!(state(&again), state(&net));
     assert_eq!(bits(&state(&again)), bits(&state(&net)));
@@ -344,7 +359,7 @@ fn state_round_trips_exactly() {
     );
     // Without features, the key is absent rather than null.
     let plain = Network::new(JsValue::NULL).unwrap();
-    let s = plain.to_state().unwrap();
+    let s = plain.to_state(JsValue::UNDEFINED).unwrap();
     assert!(!Reflect::has(&s, &text("features")).unwrap());
     Network::from_state(s).unwrap();
 }
@@ -640,4 +655,302 @@ fn same_bits_as_native_for_the_same_seed() {
         "wasm fingerprints differ from tests/fixtures/fingerprint.txt (native). If \
          `cargo test --test fingerprint` passes, native and wasm disagree."
     );
+}
+
+// ---- multiclass, regression, CSV --------------------------------------------------------
+
+fn f64s(v: JsValue) -> Vec<f64> {
+    Float64Array::from(v).to_vec()
+}
+
+#[wasm_bindgen_test]
+fn softmax_networks_through_the_binding() {
+    let net = Network::new(obj(&[
+        ("layers", nums(&[2.0, 3.0, 3.0])),
+        ("output", text("softmax")),
+        ("seed", num(4.0)),
+    ]))
+    .unwrap();
+    assert!(net.threshold().is_nan());
+    assert_eq!(net.output_range(), vec![0.0, 1.0]);
+    let st = state(&net);
+    assert_eq!((st.output.as_str(), st.loss.as_str()), ("softmax", "cce"));
+    let t = trace(&net, nums(&[0.5, -1.0]), nums(&[0.0, 1.0, 0.0]));
+    let out = &t.layers[1];
+    let a_sum: f64 = out.a.iter().sum();
+    assert!((a_sum - 1.0).abs() < 1e-15);
+    let jac = out.jacobian.as_ref().expect("jacobian");
+    let unfused = out.dL_dZ_unfused.as_ref().expect("dL_dZ_unfused");
+    for j in 0..3 {
+        assert_eq!(jac[j][j], out.dA_dZ[j]);
+        assert_eq!(out.dL_dZ[j], out.a[j] - [0.0, 1.0, 0.0][j]);
+        assert!((unfused[j] - out.dL_dZ[j]).abs() < 1e-15);
+    }
+    assert!(
+        t.layers[0].jacobian.is_none(),
+        "hidden layers have no jacobian key"
+    );
+    // Bad softmax configs and targets name their field.
+    expect_error(
+        Network::new(obj(&[("output", text("softmax"))])),
+        "layers[3]: output \"softmax\" needs at least 2 outputs",
+    );
+    expect_error(
+        Network::new(obj(&[("hidden", text("softmax"))])),
+        "hidden: \"softmax\" is for the output layer only",
+    );
+    expect_error(
+        net.trace(nums(&[0.5, -1.0]), nums(&[0.5, 0.0, 0.0])),
+        "target: must sum to 1 for loss \"cce\"",
+    );
+}
+
+#[wasm_bindgen_test]
+fn datasets_report_their_task_labels_and_one_hot_targets() {
+    let d = dataset(obj(&[("name", text("blobs4")), ("count", num(40.0))])).unwrap();
+    assert_eq!(get(&d, "task").as_string().unwrap(), "multiclass");
+    assert_eq!(get(&d, "classes").as_f64(), Some(4.0));
+    let names: Vec<String> = Array::from(&get(&d, "classNames"))
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(names, ["0", "1", "2", "3"]);
+    let train = get(&d, "train");
+    let labels = Uint8Array::from(get(&train, "labels")).to_vec();
+    let targets = f64s(get(&train, "targets"));
+    assert_eq!(labels.len(), 20);
+    assert_eq!(targets.len(), 80);
+    for (row, &c) in targets.chunks(4).zip(&labels) {
+        assert_eq!(row[c as usize], 1.0);
+        assert_eq!(row.iter().sum::<f64>(), 1.0);
+    }
+    let again = one_hot(get(&train, "labels"), 4.0).unwrap().to_vec();
+    assert_eq!(again, targets);
+    // Trains as is with a 4-output softmax.
+    let mut net = Network::new(obj(&[
+        ("layers", nums(&[2.0, 4.0, 4.0])),
+        ("output", text("softmax")),
+    ]))
+    .unwrap();
+    net.set_training_data(get(&train, "inputs"), get(&train, "targets"))
+        .unwrap();
+    assert!(net.step(Some(5.0)).unwrap().is_finite());
+
+    let r = dataset(obj(&[("name", text("regressPlane")), ("count", num(30.0))])).unwrap();
+    assert_eq!(get(&r, "task").as_string().unwrap(), "regression");
+    assert_eq!(get(&r, "classes").as_f64(), Some(0.0));
+    assert_eq!(f64s(get(&r, "outputRange")), [-1.0, 1.0]);
+    assert!(get(&get(&r, "train"), "labels").is_undefined());
+    let b = dataset(obj(&[("name", text("xor")), ("count", num(30.0))])).unwrap();
+    assert_eq!(get(&b, "task").as_string().unwrap(), "binary");
+    assert_eq!(
+        Uint8Array::from(get(&get(&b, "test"), "labels")).to_vec(),
+        f64s(get(&get(&b, "test"), "targets"))
+            .iter()
+            .map(|&v| v as u8)
+            .collect::<Vec<_>>()
+    );
+    expect_error(
+        one_hot(nums(&[0.0, 4.0]), 4.0),
+        "labels[1]: must be a whole number from 0 to 3",
+    );
+    expect_error(
+        one_hot(nums(&[0.0]), 1.0),
+        "classes: must be a whole number from 2 to 16",
+    );
+    assert_eq!(default_class_palette().length(), 64);
+}
+
+#[wasm_bindgen_test]
+fn parse_csv_through_the_binding() {
+    let text_in =
+        "\u{feff}x,y,kind\r\n1,2,cat\r\n3,4,dog\r\n5,oops,cat\r\n6,7,bird\r\n-1,-2,dog\r\n";
+    let r = parse_csv(
+        text(text_in),
+        obj(&[("trainRatio", num(60.0)), ("seed", num(3.0))]),
+    )
+    .unwrap();
+    assert_eq!(get(&r, "task").as_string().unwrap(), "multiclass");
+    assert_eq!(get(&r, "classes").as_f64(), Some(3.0));
+    assert_eq!(get(&r, "rows").as_f64(), Some(4.0));
+    assert_eq!(get(&r, "errorCount").as_f64(), Some(1.0));
+    let e = Array::from(&get(&r, "errors")).get(0);
+    assert_eq!(get(&e, "line").as_f64(), Some(4.0));
+    assert_eq!(get(&e, "field").as_string().unwrap(), "x2");
+    assert_eq!(
+        get(&e, "message").as_string().unwrap(),
+        "line 4: x2: not a number: \"oops\""
+    );
+    let header: Vec<String> = Array::from(&get(&r, "header"))
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(header, ["x", "y", "kind"]);
+    assert_eq!(get(&r, "delimiter").as_string().unwrap(), ",");
+    let names: Vec<String> = Array::from(&get(&r, "classNames"))
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(names, ["bird", "cat", "dog"]);
+    let (train, test) = (get(&r, "train"), get(&r, "test"));
+    assert_eq!(
+        f64s(get(&train, "inputs")).len() + f64s(get(&test, "inputs")).len(),
+        8
+    );
+    assert_eq!(
+        f64s(get(&train, "targets")).len(),
+        3 * 2,
+        "60% of 4, one-hot rows of 3"
+    );
+    let bounds = get(&r, "bounds");
+    assert_eq!(get(&bounds, "xMin").as_f64(), Some(-1.0));
+    assert_eq!(get(&bounds, "yMax").as_f64(), Some(7.0));
+    // Regression: real targets and a suggested output range.
+    let r = parse_csv(text("1,2,0.5\n3,4,-2\n5,6,3\n"), JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&r, "task").as_string().unwrap(), "regression");
+    assert_eq!(f64s(get(&r, "outputRange")), [-2.0, 3.0]);
+    assert!(get(&r, "header").is_null());
+    // Options and files that cannot be used.
+    expect_error(
+        parse_csv(num(3.0), JsValue::UNDEFINED),
+        "text: must be a string",
+    );
+    expect_error(
+        parse_csv(text("1,2,0\n"), obj(&[("delimiter", text("|"))])),
+        "options.delimiter: must be \"auto\", \",\", \";\" or \"\\t\", got \"|\"",
+    );
+    expect_error(
+        parse_csv(text("1,2,0\n"), obj(&[("task", text("ranking"))])),
+        "options.task: must be \"auto\", \"binary\", \"multiclass\" or \"regression\"",
+    );
+    expect_error(
+        parse_csv(text("1,2,0\n"), obj(&[("columns", nums(&[0.0, 1.0]))])),
+        "options.columns: must be an array of 3 columns",
+    );
+    expect_error(
+        parse_csv(text("1,2,0\n"), obj(&[("header", num(1.0))])),
+        "options.header: must be true, false or \"auto\"",
+    );
+    expect_error(
+        parse_csv(text("1,2,0\n"), obj(&[("sep", text(","))])),
+        "options: unknown field \"sep\"",
+    );
+    expect_error(
+        parse_csv(text(""), JsValue::UNDEFINED),
+        "text: has no data rows",
+    );
+    let named = parse_csv(
+        text("a,b,c\n1,2,0\n3,4,1\n"),
+        obj(&[
+            ("columns", texts(&["b", "a", "c"])),
+            ("task", text("binary")),
+            ("header", JsValue::TRUE),
+            ("delimiter", text(",")),
+            ("comments", JsValue::FALSE),
+        ]),
+    )
+    .unwrap();
+    let x = [
+        f64s(get(&get(&named, "train"), "inputs")),
+        f64s(get(&get(&named, "test"), "inputs")),
+    ]
+    .concat();
+    assert!(
+        x == [2.0, 1.0, 4.0, 3.0] || x == [4.0, 3.0, 2.0, 1.0],
+        "{x:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn state_options_grid_options_and_class_palettes() {
+    let mut net = Network::new(obj(&[
+        ("layers", nums(&[2.0, 3.0, 3.0])),
+        ("output", text("softmax")),
+        ("optimizer", text("adam")),
+    ]))
+    .unwrap();
+    net.set_training_data(
+        rows(&[&[1.0, 2.0], &[-1.0, 0.5]]),
+        rows(&[&[1.0, 0.0, 0.0], &[0.0, 0.0, 1.0]]),
+    )
+    .unwrap();
+    net.step(Some(3.0)).unwrap();
+    let full = state(&net);
+    assert_eq!(full.step_count, 3.0);
+    let m = full.moments.as_ref().unwrap();
+    assert_eq!((m.optimizer.as_str(), m.updates), ("adam", 3.0));
+    let again = Network::from_state(net.to_state(JsValue::UNDEFINED).unwrap()).unwrap();
+    assert_eq!(state(&again), full);
+    let lean = net.to_state(obj(&[("moments", JsValue::FALSE)])).unwrap();
+    assert!(!Reflect::has(&lean, &text("moments")).unwrap());
+    expect_error(
+        net.to_state(obj(&[("moment", JsValue::FALSE)])),
+        "options: unknown field \"moment\"",
+    );
+    // Bad moments name their path.
+    let bad = net.to_state(JsValue::UNDEFINED).unwrap();
+    let moments = get(&bad, "moments");
+    Reflect::set(&moments, &text("updates"), &text("3")).unwrap();
+    expect_error(
+        Network::from_state(bad),
+        "moments.updates: must be a number",
+    );
+    expect_error(
+        Network::from_state(obj(&[
+            ("layers", nums(&[2.0, 1.0])),
+            ("weights", Array::of1(&rows(&[&[0.0, 0.0]])).into()),
+            ("biases", rows(&[&[0.0]])),
+            ("moments", nums(&[1.0])),
+        ])),
+        "moments: must be an object, got an array",
+    );
+    expect_error(
+        Network::new(obj(&[("stepCount", num(3.0))])),
+        "stepCount: belongs in a state",
+    );
+    // The grid: outputRange, the classes view, the class palette.
+    expect_error(
+        net.set_grid(obj(&[("outputRange", nums(&[1.0]))])),
+        "grid.outputRange: must be [lo, hi]",
+    );
+    expect_error(
+        net.set_grid(obj(&[("outputRange", nums(&[1.0, -1.0]))])),
+        "grid.outputRange: must be [lo, hi] with finite numbers lo < hi",
+    );
+    expect_error(
+        net.set_grid(obj(&[
+            ("outputRange", nums(&[-1.0, 1.0])),
+            ("size", num(1.0)),
+        ])),
+        "grid.size:",
+    );
+    assert_eq!(
+        net.gridClassesLen(),
+        0,
+        "rejected setGrid calls change nothing"
+    );
+    net.set_grid(obj(&[("size", num(20.0)), ("thumb", num(4.0))]))
+        .unwrap();
+    net.render_grid().unwrap();
+    assert_eq!(net.gridClassesLen(), 400);
+    expect_error(
+        net.set_class_palette(&[0; 65]),
+        "classPalette: must hold 1 to 16 RGBA colours",
+    );
+    net.set_class_palette(&[9, 9, 9, 255, 1, 1, 1, 255])
+        .unwrap();
+    net.render_grid().unwrap();
+    let lin = Network::new(obj(&[
+        ("layers", nums(&[2.0, 1.0])),
+        ("output", text("linear")),
+        ("loss", text("squared")),
+    ]))
+    .unwrap();
+    let mut lin = lin;
+    lin.set_grid(obj(&[("outputRange", nums(&[-3.0, 5.0]))]))
+        .unwrap();
+    assert_eq!(lin.output_range(), vec![-3.0, 5.0]);
+    lin.set_grid(obj(&[("outputRange", JsValue::NULL)]))
+        .unwrap();
+    assert_eq!(lin.output_range(), vec![0.0, 1.0]);
 }

@@ -62,6 +62,22 @@ pub fn act(name: &str, z: f64) -> f64 {
     }
 }
 
+/// Softmax with std's math: e^(z_j - max) / sum over i of e^(z_i - max).
+pub fn softmax(z: &[f64]) -> Vec<f64> {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = z.iter().map(|&z| (z - m).exp()).collect();
+    let s: f64 = e.iter().sum();
+    e.iter().map(|e| e / s).collect()
+}
+
+/// Categorical cross-entropy from logits with std's math: ln sum e^z - sum y z, written as
+/// max + ln sum e^(z - max) - sum y z.
+pub fn cce_from_z(z: &[f64], y: &[f64]) -> f64 {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lse = m + z.iter().map(|&z| (z - m).exp()).sum::<f64>().ln();
+    lse - z.iter().zip(y).map(|(z, y)| z * y).sum::<f64>()
+}
+
 /// One output's loss, written from Z where that is stable (bce with sigmoid: softplus(z) - y z).
 pub fn loss_of(loss: &str, output: &str, z: f64, y: f64) -> f64 {
     match loss {
@@ -142,7 +158,11 @@ impl Reference {
             {
                 z[j] += d;
             }
-            let mut a: Vec<f64> = z.iter().map(|&z| act(name, z)).collect();
+            let mut a: Vec<f64> = if name == "softmax" {
+                softmax(&z)
+            } else {
+                z.iter().map(|&z| act(name, z)).collect()
+            };
             if let Nudge::A(nl, j, d) = nudge
                 && nl == l
             {
@@ -153,6 +173,22 @@ impl Reference {
             as_.push(a);
         }
         let last = depth - 1;
+        if self.loss == "cce" {
+            // Through A (-sum y ln A) when the output A is nudged, else from Z.
+            let loss = match nudge {
+                Nudge::A(l, _, _) if l == last => as_[last]
+                    .iter()
+                    .zip(y)
+                    .map(|(a, y)| if *y == 0.0 { 0.0 } else { -y * a.ln() })
+                    .sum(),
+                _ => cce_from_z(&zs[last], y),
+            };
+            return Pass {
+                z: zs,
+                a: as_,
+                loss,
+            };
+        }
         // A nudge of the output A must move the loss through A, not through Z.
         let loss = (0..y.len())
             .map(|j| match nudge {

@@ -28,7 +28,7 @@ pub struct Scenario {
     pub steps: u32,
 }
 
-pub const SCENARIOS: [Scenario; 4] = [
+pub const SCENARIOS: [Scenario; 6] = [
     Scenario {
         name: "circle-tanh-sgd",
         layers: &[2, 4, 2, 1],
@@ -105,10 +105,50 @@ pub const SCENARIOS: [Scenario; 4] = [
         dataset_seed: 11,
         steps: 60,
     },
+    // Softmax (the kernel's post-pass, exp and division) with cce (log-sum-exp, ln_1p),
+    // on one-hot targets.
+    Scenario {
+        name: "spiral3-softmax-cce-adam-l2",
+        layers: &[7, 8, 8, 3],
+        hidden: "tanh",
+        output: "softmax",
+        loss: "cce",
+        optimizer: "adam",
+        regularization: "l2",
+        regularization_rate: 0.001,
+        learning_rate: 0.01,
+        batch_size: 7,
+        features: &super::ALL_FEATURES,
+        seed: 9,
+        dataset: "spiral3",
+        count: 150,
+        noise: 10.0,
+        dataset_seed: 4,
+        steps: 150,
+    },
+    Scenario {
+        name: "regress-gaussian-linear-momentum",
+        layers: &[2, 6, 1],
+        hidden: "tanh",
+        output: "linear",
+        loss: "squared",
+        optimizer: "momentum",
+        regularization: "none",
+        regularization_rate: 0.0,
+        learning_rate: 0.01,
+        batch_size: 10,
+        features: &["x1", "x2"],
+        seed: 3,
+        dataset: "regressGaussian",
+        count: 120,
+        noise: 5.0,
+        dataset_seed: 8,
+        steps: 100,
+    },
 ];
 
 /// The numbers a run is fingerprinted by, in order: the training and test data (inputs,
-/// targets), every weight, every bias, the last step's loss, and the train and test loss
+/// targets as the network gets them: one-hot rows for multiclass sets), every weight, every bias, the last step's loss, and the train and test loss
 /// from `evaluate`.
 pub fn fingerprint_values(
     data: [&[f64]; 4],

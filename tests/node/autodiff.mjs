@@ -30,8 +30,18 @@ export class Value {
     return new Value(this.data * o.data, [this, o], [o.data, this.data]);
   }
 
+  div(other) {
+    const o = Value.of(other);
+    return new Value(this.data / o.data, [this, o], [1 / o.data, -this.data / (o.data * o.data)]);
+  }
+
   log() {
     return new Value(Math.log(this.data), [this], [1 / this.data]);
+  }
+
+  exp() {
+    const e = Math.exp(this.data);
+    return new Value(e, [this], [e]);
   }
 
   tanh() {
@@ -97,12 +107,26 @@ export class Value {
 }
 
 /**
+ * Softmax of a layer as graph nodes: A_i = e^(z_i - m) / sum_k e^(z_k - m), with m = max z
+ * a constant (it cancels, so it carries no gradient). Returns { A, S, m }.
+ */
+export function softmax(z) {
+  const m = Math.max(...z.map((v) => v.data));
+  const e = z.map((v) => v.sub(m).exp());
+  const S = e.reduce((acc, v) => acc.add(v), new Value(0));
+  return { A: e.map((v) => v.div(S)), S, m };
+}
+
+/**
  * Builds the graph of one example through a network state ({ layers, hidden, output, loss,
  * weights[l][out][in], biases[l][out] }).
  *
- * `lossFrom`: "z" computes bce from Z (softplus(z) - y z, stable where A rounds to 0 or 1);
- * "a" computes it from A, literally -y ln A - (1 - y) ln(1 - A), so that dL/dA of the output
- * can be read (only where 0 < A < 1). Squared loss, 1/2 (A - y)^2, always goes through A.
+ * `lossFrom`: "z" computes bce from Z (softplus(z) - y z, stable where A rounds to 0 or 1)
+ * and cce from Z (ln S + m - sum y z, with S = sum e^(z - m), stable where some A rounds to
+ * 0); "a" computes them from A, literally -y ln A - (1 - y) ln(1 - A) and -sum y ln A, so
+ * that dL/dA of the output can be read (only where the A involved are inside (0, 1)), and
+ * the gradient reaching Z is then the unfused chain rule through A. Squared loss,
+ * 1/2 (A - y)^2, always goes through A.
  */
 export function graph(state, input, target, { lossFrom = "z" } = {}) {
   const hidden = state.hidden ?? "tanh";
@@ -115,16 +139,37 @@ export function graph(state, input, target, { lossFrom = "z" } = {}) {
   const A = [];
   let prev = x;
   const depth = W.length;
+  let soft = null;
   for (let l = 0; l < depth; l++) {
     const act = l === depth - 1 ? output : hidden;
     const z = W[l].map((row, j) => row.reduce((acc, w, k) => acc.add(w.mul(prev[k])), b[l][j]));
-    const a = z.map((zj) => zj.activate(act));
+    let a;
+    if (act === "softmax") {
+      if (l !== depth - 1) throw new Error("softmax is for the output layer only");
+      soft = softmax(z);
+      a = soft.A;
+    } else {
+      a = z.map((zj) => zj.activate(act));
+    }
     Z.push(z);
     A.push(a);
     prev = a;
   }
   const ys = Array.isArray(target) ? target : [target];
   let loss = new Value(0);
+  if (lossName === "cce") {
+    if (output !== "softmax") throw new Error("cce needs a softmax output");
+    const z = Z[depth - 1];
+    if (lossFrom === "z") {
+      loss = ys.reduce((acc, y, j) => acc.sub(z[j].mul(y)), soft.S.log().add(soft.m));
+    } else {
+      ys.forEach((y, j) => {
+        if (y !== 0) loss = loss.add(A[depth - 1][j].log().mul(-y));
+      });
+    }
+    loss.backward();
+    return { loss, x, W, b, Z, A };
+  }
   ys.forEach((y, j) => {
     const z = Z[depth - 1][j];
     const a = A[depth - 1][j];

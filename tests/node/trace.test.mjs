@@ -1,12 +1,12 @@
 // The built package (pkg/, `npm run build`) loaded in Node: Network.fromState(state).trace()
 // agrees with an independent reverse-mode autodiff (./autodiff.mjs) to 1e-7 relative, for
-// every hidden activation, both losses with every valid output activation, multi-layer and
-// multi-output networks, and outputs saturated to exactly 0 or 1; one full-batch step(1)
-// is the textbook update.
+// every hidden activation, every loss with every valid output activation (softmax with cce
+// included: its Jacobian and unfused chain rule too), multi-layer and multi-output networks,
+// and outputs saturated to exactly 0 or 1; one full-batch step(1) is the textbook update.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Network } from "./pkg.mjs";
-import { graph, slope } from "./autodiff.mjs";
+import { graph, slope, softmax, Value } from "./autodiff.mjs";
 
 const HIDDEN = ["sigmoid", "tanh", "relu", "leakyRelu", "linear"];
 const PAIRS = [
@@ -74,8 +74,9 @@ function compare(state, input, target, { saturated = false } = {}) {
   assert.deepEqual(t.target, ys);
   assert.equal(t.layers.length, depth);
   closeTo(t.loss, g.loss.data, "loss");
-  // dL/dA of a bce output through A, where A is strictly inside (0, 1).
-  const viaA = state.loss === "bce" && !saturated ? graph(state, input, target, { lossFrom: "a" }) : null;
+  // dL/dA of a bce or cce output through A, where A is strictly inside (0, 1).
+  const throughA = state.loss === "bce" || state.loss === "cce";
+  const viaA = throughA && !saturated ? graph(state, input, target, { lossFrom: "a" }) : null;
   for (let l = 0; l < depth; l++) {
     const rec = t.layers[l];
     const act = l === depth - 1 ? state.output : state.hidden;
@@ -88,7 +89,8 @@ function compare(state, input, target, { saturated = false } = {}) {
       closeTo(rec.dL_db[j], g.b[l][j].grad, `dL_db ${at(j)}`);
       g.W[l][j].forEach((w, k) => closeTo(rec.dL_dW[j][k], w.grad, `dL_dW ${at(j)} input ${k}`));
       if (!(last && saturated)) {
-        closeTo(rec.dA_dZ[j], slope(act, z.data), `dA_dZ ${at(j)}`);
+        // A softmax's dA_dZ (its Jacobian's diagonal) is checked by the softmax tests.
+        if (act !== "softmax") closeTo(rec.dA_dZ[j], slope(act, z.data), `dA_dZ ${at(j)}`);
         const dA = last && viaA ? viaA.A[l][j].grad : g.A[l][j].grad;
         closeTo(rec.dL_dA[j], dA, `dL_dA ${at(j)}`);
       }
@@ -222,10 +224,10 @@ test("one full-batch step(1) is the textbook update W <- W - lr * mean(dL/dW)", 
 test("the autodiff itself is right: it matches central differences", () => {
   // A check of the checker, so a bug shared by both sides cannot hide.
   const rand = rng(99);
-  for (const [output, loss] of PAIRS) {
+  for (const [output, loss] of [...PAIRS, ["softmax", "cce"]]) {
     const state = randomState(rand, [2, 3, 2], "tanh", output, loss);
     const x = [0.7, -1.1];
-    const y = loss === "bce" ? [1, 0.25] : [0.5, -0.5];
+    const y = loss === "bce" ? [1, 0.25] : loss === "cce" ? [0.3, 0.7] : [0.5, -0.5];
     const g = graph(state, x, y);
     const h = 1e-6;
     const lossAt = (s) => graph(s, x, y).loss.data;
@@ -242,4 +244,129 @@ test("the autodiff itself is right: it matches central differences", () => {
       );
     }
   }
+});
+
+/** A random one-hot row, or a probability row (summing to 1), of length k. */
+function randomTarget(rand, k) {
+  if (rand() < 0.5) {
+    const c = Math.floor(rand(0, k));
+    return Array.from({ length: k }, (_, j) => (j === c ? 1 : 0));
+  }
+  const raw = Array.from({ length: k }, () => rand());
+  const total = raw.reduce((a, b) => a + b, 0);
+  const y = raw.map((r) => r / total);
+  y[k - 1] = 1 - y.slice(0, k - 1).reduce((a, b) => a + b, 0);
+  return y;
+}
+
+/** dA_i/dZ_j at the output of `state` for `input`, by the autodiff: one backward per A_i. */
+function jacobianByAutodiff(state, input, target) {
+  const k = state.layers.at(-1);
+  return Array.from({ length: k }, (_, i) => {
+    const g = graph(state, input, target);
+    const out = g.Z.at(-1);
+    g.A.at(-1)[i].backward();
+    return out.map((z) => z.grad);
+  });
+}
+
+test("softmax traces agree with autodiff: the fused A - y, the Jacobian and the unfused chain rule", () => {
+  const rand = rng(20250101);
+  const shapes = [
+    [1, 2],
+    [2, 3],
+    [2, 4, 3],
+    [3, 3, 2, 5],
+    [4, 2, 4],
+  ];
+  let checked = 0;
+  for (const hidden of HIDDEN) {
+    for (const layers of shapes) {
+      for (let rep = 0; rep < 4; rep++) {
+        const state = randomState(rand, layers, hidden, "softmax", "cce");
+        // Some networks with sharper outputs (still unsaturated).
+        if (rep === 3) state.weights.at(-1).forEach((row) => row.forEach((_, k) => (row[k] *= 6)));
+        const input = Array.from({ length: layers[0] }, () => rand(-2, 2));
+        const target = randomTarget(rand, layers.at(-1));
+        const g = graph(state, input, target);
+        if (nearKink(g, hidden)) continue;
+        const t = compare(state, input, target);
+        const out = t.layers.at(-1);
+        // Hidden layers carry no softmax fields.
+        for (const layer of t.layers.slice(0, -1)) {
+          assert.ok(!("jacobian" in layer) && !("dL_dZ_unfused" in layer));
+        }
+        // The Jacobian, and dA_dZ as its diagonal.
+        const jac = jacobianByAutodiff(state, input, target);
+        jac.forEach((row, i) =>
+          row.forEach((v, j) => closeTo(out.jacobian[i][j], v, `jacobian[${i}][${j}]`)),
+        );
+        out.dA_dZ.forEach((v, j) => assert.equal(v, out.jacobian[j][j], "dA_dZ is the diagonal"));
+        // The unfused chain rule is the autodiff's gradient through A (-sum y ln A).
+        const viaA = graph(state, input, target, { lossFrom: "a" });
+        viaA.Z.at(-1).forEach((z, j) => {
+          closeTo(out.dL_dZ_unfused[j], z.grad, `dL_dZ_unfused ${j}`);
+          closeTo(out.dL_dZ[j], out.a[j] - target[j], `dL_dZ = A - y, ${j}`);
+        });
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 90, `checked ${checked} networks`);
+});
+
+test("saturated softmax: loss and fused gradient stay finite, the unfused sum does not", () => {
+  // Z = (800, 0, -800) at input 1: A = (1, 0, 0) exactly.
+  const state = {
+    layers: [1, 3],
+    hidden: "tanh",
+    output: "softmax",
+    loss: "cce",
+    weights: [[[800], [0], [-800]]],
+    biases: [[0, 0, 0]],
+  };
+  for (const [y, want] of [
+    [[1, 0, 0], 0],
+    [[0, 1, 0], 800],
+    [[0, 0, 1], 1600],
+  ]) {
+    const t = compare(state, [1], y, { saturated: true });
+    const out = t.layers[0];
+    assert.deepEqual(out.a, [1, 0, 0]);
+    closeTo(t.loss, want, "loss");
+    out.dL_dZ.forEach((v, j) => assert.equal(v, out.a[j] - y[j]));
+    out.dL_dA.forEach((v, j) => assert.ok(Object.is(v, -y[j] / out.a[j]), "literal -y/A"));
+    assert.ok(out.dL_dZ_unfused.every(Number.isNaN), `unfused ${out.dL_dZ_unfused}`);
+    assert.ok(out.jacobian.flat().every((v) => v === 0));
+  }
+});
+
+test("softmax full-batch step(1) is the textbook update, from the autodiff's gradients", () => {
+  const rand = rng(11);
+  const state = randomState(rand, [2, 4, 3], "tanh", "softmax", "cce");
+  const n = 7;
+  const inputs = Array.from({ length: n }, () => [rand(-2, 2), rand(-2, 2)]);
+  const targets = inputs.map(() => randomTarget(rand, 3));
+  const net = Network.fromState({ ...state, learningRate: 0.5, batchSize: 1000 });
+  net.setTrainingData(inputs, targets);
+  const graphs = inputs.map((x, i) => graph(state, x, targets[i]));
+  closeTo(net.step(1), graphs.reduce((s, g) => s + g.loss.data, 0) / n, "mean loss");
+  const after = net.toState();
+  state.weights.forEach((layer, l) =>
+    layer.forEach((row, j) =>
+      row.forEach((w, k) => {
+        const mean = graphs.reduce((s, g) => s + g.W[l][j][k].grad, 0) / n;
+        closeTo(after.weights[l][j][k], w - 0.5 * mean, `W ${l} ${j} ${k}`);
+      }),
+    ),
+  );
+  net.free();
+});
+
+test("the autodiff's softmax is a softmax", () => {
+  const z = [0.5, -1, 2].map((v) => new Value(v));
+  const { A } = softmax(z);
+  const e = [0.5, -1, 2].map(Math.exp);
+  const total = e.reduce((a, b) => a + b, 0);
+  A.forEach((a, i) => closeTo(a.data, e[i] / total, `A ${i}`));
 });
