@@ -6,7 +6,7 @@
 // puts a state's values back into the controls. Which controls exist is chosen by the
 // element's `controls` attribute ("all", "none" or a comma list of the names in CONTROL_NAMES).
 
-import { FIELDS, FEATURES, LIMITS, formatNumber, lossAllowed, SPEEDS } from "./state.js";
+import { FIELDS, FEATURES, LIMITS, TASK_RULES, formatNumber, lossAllowed, taskOf, SPEEDS } from "./state.js";
 
 /** Control names for the `controls` attribute. */
 export const CONTROL_NAMES = [
@@ -14,7 +14,7 @@ export const CONTROL_NAMES = [
   "dataset", "noise", "train-ratio", "show-test", "seed",
   "features", "layers", "activation", "output", "loss",
   "learning-rate", "batch-size", "optimizer", "regularization", "regularization-rate",
-  "view",
+  "view", "share",
 ];
 
 /**
@@ -244,7 +244,16 @@ export class Controls {
     const panel = this.parts.panel;
 
     const data = this._section("Data");
-    if (this.has("dataset")) data.append(this._select("dataset"));
+    if (this.has("dataset")) {
+      data.append(this._select("dataset"));
+      this.setCustom(null);
+      // Your own points: a CSV file (or drop one on the figure).
+      const row = el("div", "file-row");
+      const load = this._fileButton("Load CSV…", ".csv,.tsv,.txt,text/csv,text/plain", "load-csv",
+        "Train on your own points: a CSV file with columns x1, x2 and a label (0/1, a class, or a number); or drop the file on the figure");
+      row.append(load, el("span", "file-hint", "or drop a file here"));
+      data.append(row);
+    }
     if (this.has("noise")) data.append(this._range("noise", 1));
     if (this.has("train-ratio")) data.append(this._range("train-ratio", 5));
     if (this.has("seed")) {
@@ -358,6 +367,79 @@ export class Controls {
     }
   }
 
+  /**
+   * The class picker above the plot, for multiclass data: which class a click adds. `names`
+   * null removes it.
+   */
+  setClasses(names, colors, brush) {
+    this.classPicker?.remove();
+    this.classPicker = null;
+    if (!names || !this.parts.outputBar) return;
+    const group = el("div", "class-picker");
+    group.setAttribute("role", "radiogroup");
+    group.setAttribute("aria-label", "Class of the points a click adds");
+    group.append(el("span", "class-picker-label", "Add:"));
+    names.forEach((name, c) => {
+      const label = el("label", "class-choice");
+      const radio = el("input");
+      radio.type = "radio";
+      radio.name = "brush";
+      radio.value = String(c);
+      radio.checked = c === brush;
+      radio.addEventListener("change", () => radio.checked && this.onAction("brush", c));
+      const sw = el("span", "class-swatch");
+      sw.style.backgroundColor = colors[c % colors.length];
+      const text = name === String(c) ? `class ${c}` : name;
+      label.title = `Clicks on the plot add points of ${text}`;
+      label.append(radio, sw, el("span", "class-name", text.length > 12 ? `${text.slice(0, 11)}…` : text));
+      group.append(label);
+    });
+    this.classPicker = group;
+    const toggle = this.parts.outputBar.querySelector(".toggle");
+    this.parts.outputBar.insertBefore(group, toggle);
+  }
+
+  // A button that opens a file picker and hands the chosen file to onAction(action, file).
+  _fileButton(text, accept, action, title) {
+    const input = el("input");
+    input.type = "file";
+    input.accept = accept;
+    input.hidden = true;
+    input.addEventListener("change", () => {
+      const file = input.files?.[0];
+      input.value = "";
+      if (file) this.onAction(action, file);
+    });
+    const b = button("btn btn-small", null, text);
+    b.title = title;
+    b.addEventListener("click", () => input.click());
+    const wrap = el("span", "file-button");
+    wrap.append(b, input);
+    return wrap;
+  }
+
+  /** The save/load/link buttons: `link` adds "Copy link" (the page's own figure). */
+  buildShare({ link }) {
+    if (!this.has("share") || this.shareBox) return;
+    const s = this._section("Save and share");
+    const row = el("div", "share-row");
+    const act = (text, action, title) => {
+      const b = button("btn btn-small", null, text);
+      b.title = title;
+      b.addEventListener("click", () => this.onAction(action));
+      return b;
+    };
+    if (link) row.append(act("Copy link", "copy-link", "A link to this exact network: its settings, weights, points and data"));
+    row.append(
+      act("Save network", "save-json", "Download the trained network as JSON (the engine's toState() format)"),
+      this._fileButton("Load network…", ".json,application/json", "load-json", "Load a network saved as JSON"),
+      act("Save picture", "save-png", "Download the diagram and the output as a PNG"),
+    );
+    s.append(row);
+    this.shareBox = s;
+    this.parts.panel.append(s);
+  }
+
   _buildOutputBar() {
     if (!this.has("show-test")) return;
     const box = el("input");
@@ -389,8 +471,10 @@ export class Controls {
           plus.disabled = n >= LIMITS.maxNeurons;
           minus.title = `Remove a neuron from hidden layer ${L}`;
           plus.title = `Add a neuron to hidden layer ${L}`;
-          minus.addEventListener("click", () => this.onAction("remove-neuron", L));
-          plus.addEventListener("click", () => this.onAction("add-neuron", L));
+          minus.title += " (Shift: 8)";
+          plus.title += " (Shift: 8)";
+          minus.addEventListener("click", (e) => this.onAction("remove-neuron", L, e.shiftKey ? 8 : 1));
+          plus.addEventListener("click", (e) => this.onAction("add-neuron", L, e.shiftKey ? 8 : 1));
           col.append(minus, plus);
         }
         bar.append(col);
@@ -447,20 +531,35 @@ export class Controls {
       }
     }
     if (this.viewRadios) for (const r of this.viewRadios) r.checked = r.value === state.view;
+    // Loaded data has no noise to add: its points are what the file says.
+    const noise = this.inputs.get("noise");
+    if (noise) {
+      noise.disabled = state.dataset === "custom";
+      noise.title = noise.disabled ? "Loaded data is used as it is, without added noise" : "";
+    }
+    // The outputs and losses the data's task allows; the others are offered but disabled.
+    const rules = TASK_RULES[taskOf(state, this.customInfo).task];
+    const output = this.inputs.get("output");
+    if (output) for (const o of output.options) o.disabled = !rules.outputs.includes(o.value);
     const loss = this.inputs.get("loss");
     if (loss) {
-      const bce = [...loss.options].find((o) => o.value === "bce");
-      bce.disabled = state.output !== "sigmoid";
-      this.lossNote.textContent =
-        state.output === "sigmoid"
-          ? state.loss === "bce"
-            ? "Sigmoid with cross-entropy, as in the derivation: ∂L/∂Z = A − y."
-            : "Squared error: L = ½(A − y)², so ∂L/∂A = A − y."
-          : "Cross-entropy needs a sigmoid output (a probability), so a tanh or linear output trains with squared error.";
-      this.lossNote.title =
-        state.output === "sigmoid"
-          ? "Cross-entropy (bce) with a sigmoid output gives the simple dL/dZ = A − y; squared error is L = ½(A − y)²."
-          : "Cross-entropy needs a probability between 0 and 1, so a sigmoid output; a tanh or linear output trains with squared error.";
+      for (const o of loss.options) o.disabled = !rules.losses.includes(o.value) || !lossAllowed(o.value, state.output);
+      const [text, title] = lossNote(state);
+      this.lossNote.textContent = text;
+      this.lossNote.title = title;
+    }
+  }
+
+  /** The loaded data's task `{ task, classes }` (for dataset "custom"), or null. */
+  setCustom(info, name = null) {
+    this.customInfo = info;
+    const select = this.inputs.get("dataset");
+    if (!select) return;
+    const o = [...select.options].find((x) => x.value === "custom");
+    if (o) {
+      o.hidden = !info;
+      o.disabled = !info;
+      o.textContent = info ? `Your data: ${name && name.length > 24 ? `${name.slice(0, 23)}…` : name ?? "CSV"}` : "Your data (CSV)";
     }
   }
 
@@ -479,4 +578,23 @@ export class Controls {
     if (this.stepBySelect) this.stepBySelect.value = by;
     if (this.stepForSelect) this.stepForSelect.value = forWhat;
   }
+}
+
+/** The note beside the loss: what the output and loss compute, in the derivation's terms. */
+function lossNote(state) {
+  if (state.output === "softmax") {
+    return [
+      "Softmax, categorical cross-entropy: ∂L/∂Z = A − y.",
+      "Softmax turns the output layer's Z into probabilities that sum to 1; with categorical cross-entropy L = −Σ y ln A, its Jacobian collapses and ∂L/∂Z = A − y.",
+    ];
+  }
+  if (state.output === "sigmoid") {
+    return state.loss === "bce"
+      ? ["Sigmoid with cross-entropy, as in the derivation: ∂L/∂Z = A − y.", "Cross-entropy (bce) with a sigmoid output gives the simple dL/dZ = A − y; squared error is L = ½(A − y)²."]
+      : ["Squared error: L = ½(A − y)², so ∂L/∂A = A − y.", "Cross-entropy (bce) with a sigmoid output gives the simple dL/dZ = A − y; squared error is L = ½(A − y)²."];
+  }
+  return [
+    "Squared error: L = ½(A − y)², so ∂L/∂A = A − y.",
+    "Cross-entropy needs probabilities, so a sigmoid (two classes) or softmax (more) output; a tanh or linear output trains with squared error.",
+  ];
 }

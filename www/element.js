@@ -27,9 +27,9 @@ import { getRunner } from "./runner.js";
 import { Session } from "./session.js";
 import { FigureNetwork, stateFromViews } from "./figure-network.js";
 import {
-  SCHEMA, ELEMENT_ATTRIBUTES, DOMAIN, LEARNING_RATES, applyAction, changedKeys, cloneState, datasetOptions, defaults,
+  SCHEMA, ELEMENT_ATTRIBUTES, DOMAIN, LEARNING_RATES, toHash, applyAction, changedKeys, cloneState, datasetOptions, defaults,
   effectsOf, engineConfig, reconcile, sameSelection, selectionFits, speedOf, trainingSettings, formatNumber,
-  describeSelection,
+  describeSelection, taskOf, taskDefaults,
 } from "./state.js";
 import { Controls, parseControls } from "./controls.js";
 import { Loop } from "./loop.js";
@@ -45,6 +45,8 @@ import { Inspector } from "./inspector.js";
 import { Layout } from "./layout.js";
 import { UrlState } from "./url-state.js";
 import { Lifecycle } from "./lifecycle.js";
+import { encodeShare, decodeShare, MAX_SHARE_CHARS } from "./share.js";
+import { readText, fetchText, domainOf, settingsOf, download, composePicture } from "./files.js";
 
 const GRID = 200; // heatmap samples per side
 const THUMB = 32; // thumbnail samples per side
@@ -77,6 +79,9 @@ export class BackpropViz extends HTMLElement {
       this.resolveReady = resolve;
     });
     this.range = [0, 1];
+    this.custom = null; // loaded data: { name, text, options, data, bounds, info }
+    this.classPalette = null;
+    this.classColors = [];
     this.frame = { views: null, thumbs: null, view: "both", anim: null, selection: null, highlight: null, reducedMotion: false };
     this.outFrame = {
       pixels: null, gridSize: GRID, showTest: false, selected: this.points.picked, batch: null,
@@ -124,9 +129,15 @@ export class BackpropViz extends HTMLElement {
     return this.loop.phaseInfo();
   }
 
-  /** The points: `{ train, test }`, each `{ inputs, targets }` (labels 0 and 1). */
+  /**
+   * The points: `{ task, classes, classNames, train, test }`, each set `{ inputs, labels }`
+   * (x1, x2 pairs; the class of each point, or its value for regression; `targets` is the
+   * same array, the name earlier versions used).
+   */
   get data() {
-    return { train: this.points.train, test: this.points.test };
+    const p = this.points;
+    const set = (s) => ({ inputs: s.inputs, labels: s.labels, targets: s.labels });
+    return { task: p.task, classes: p.classes, classNames: p.classNames.slice(), train: set(p.train), test: set(p.test) };
   }
 
   /** The selected example as the network takes it: `{ input, target }` Float64Arrays. */
@@ -154,9 +165,11 @@ export class BackpropViz extends HTMLElement {
     if (this.session?.info) this.loop.play();
   }
 
+  /** Stops training; resolves once the step that was on its way (if any) has landed. */
   pause() {
     this.autoplayWanted = false;
     this.loop.pause();
+    return this.loop.whenIdle();
   }
 
   /** One whole training step; resolves to its batch loss once the step is drawn. */
@@ -171,6 +184,139 @@ export class BackpropViz extends HTMLElement {
     this.messages.hideAlert();
     if (this.session) return this.#rebuild({ data: false });
     return Promise.resolve();
+  }
+
+  /**
+   * Trains on your own points: CSV text or a File (two numeric feature columns, then a label:
+   * 0/1, a class index or name, or a number for regression; docs/API.md, parseCsv). The file
+   * is read where the network lives. Resolves to `{ rows, task, classes, classNames, skipped,
+   * errors }` (rows that could not be read, by line number, are skipped and listed); rejects,
+   * changing nothing, when the file cannot be used at all.
+   */
+  async setData(source, options = {}) {
+    if (!this.runner) await this.ready;
+    const name = options.name ?? source?.name ?? "data.csv";
+    const { name: _, ...parse } = options;
+    let text;
+    let d;
+    try {
+      text = await readText(source, name);
+      d = await this.runner.parseCsv(text, { trainRatio: this.state["train-ratio"], seed: this.state.seed, ...parse });
+    } catch (err) {
+      const message = `Could not use ${name}: ${err?.message ?? err}. The data you had is unchanged.`;
+      this.messages.showAlert(message, null, "data");
+      throw new Error(message);
+    }
+    await this.#useCustom({ name, text, options: parse, data: d });
+    const summary = {
+      rows: d.rows, task: d.task, classes: d.classes, classNames: Array.from(d.classNames ?? []),
+      skipped: d.errorCount, errors: Array.from(d.errors ?? []),
+    };
+    if (d.errorCount > 0) {
+      const listed = summary.errors.slice(0, 5).map((e) => (/^line \d+/.test(e.message) ? e.message : `line ${e.line}: ${e.message}`)).join("; ");
+      const more = d.errorCount > 5 ? `; and ${d.errorCount - 5} more` : "";
+      this.messages.showAlert(`Loaded ${d.rows.toLocaleString("en-US")} rows of ${name}; ${d.errorCount.toLocaleString("en-US")} could not be read and were skipped: ${listed}${more}.`, null, "data");
+    } else {
+      this.messages.hideAlert();
+    }
+    return summary;
+  }
+
+  /** The network as its engine state (`toState()` format, docs/API.md), from where it trains. */
+  async exportState() {
+    if (!this.session?.info) await this.ready;
+    return this.session.state();
+  }
+
+  /**
+   * Loads a network (`toState()` format, an object or its JSON text): its structure, settings,
+   * seed and weights, on the current data. Rejects, changing nothing, with an error naming the
+   * field when the state cannot be used (or does not fit the data: its inputs must match the
+   * features and its outputs the data's classes).
+   */
+  async loadState(input) {
+    if (!this.session?.info) await this.ready;
+    let engineState = input;
+    if (typeof input === "string") {
+      try {
+        engineState = JSON.parse(input);
+      } catch (err) {
+        throw this.#loadError(`the file is not JSON (${err.message})`);
+      }
+    }
+    if (!engineState || typeof engineState !== "object" || Array.isArray(engineState)) throw this.#loadError("a network state is a JSON object with layers, weights and biases");
+    const next = cloneState(this.state);
+    Object.assign(next, settingsOf(engineState));
+    const custom = this.custom?.info ?? null;
+    const errors = [];
+    const given = Object.keys(settingsOf(engineState));
+    next.given = new Set(given);
+    reconcile(next, errors, { custom });
+    const layers = Array.isArray(engineState.layers) ? engineState.layers : [];
+    if (layers.join(",") !== next.layers.join(",")) {
+      throw this.#loadError(`its layers ${layers.join("-")} do not fit this data (${next.features.length} features, ${taskOf(next, custom).task === "multiclass" ? `${taskOf(next, custom).classes} classes` : "one output"}): the network would need ${next.layers.join("-")}`);
+    }
+    for (const e of errors) if (!/^inspect:/.test(e.message)) throw this.#loadError(e.message.replace(/ Using .*$/, ""));
+    const before = { state: this.state, points: this.points };
+    const seedChanged = next.seed !== this.state.seed && next.dataset !== "custom";
+    this.state = next;
+    if (seedChanged) {
+      this.points = new Points();
+      this.outFrame.selected = this.points.picked;
+      this.#regenerateData();
+    }
+    try {
+      await this.#rebuild({ data: false, state: engineState, rethrow: true });
+    } catch (err) {
+      this.state = before.state;
+      if (seedChanged) {
+        this.points = before.points;
+        this.outFrame.selected = this.points.picked;
+        this.#showData();
+      }
+      throw this.#loadError(err?.message ?? String(err));
+    }
+    this.messages.hideAlert();
+    this.controls.update(this.state);
+    this.url.write(this.state);
+    this.loop.invalidate({ fetch: true });
+  }
+
+  #loadError(why) {
+    const message = `Could not load the network: ${why}. The network you had is unchanged.`;
+    this.messages.showAlert(message, null, "data");
+    return new Error(message);
+  }
+
+  /** A PNG of the diagram beside the output view, as a Blob. */
+  toPNG() {
+    const s = this.state;
+    const snap = this.session?.snapshot;
+    const title = `backprop-viz · ${s.layers.join("-")} ${s.activation} → ${s.output} · ${this.custom && s.dataset === "custom" ? this.custom.name : s.dataset}`;
+    const loss = snap ? snap.metrics[0] : NaN;
+    const subtitle = `step ${snap?.stepCount ?? 0} · train loss ${Number.isFinite(loss) ? loss.toPrecision(4) : "–"} · learning rate ${s["learning-rate"]} · seed ${s.seed}`;
+    this.diagram.draw(this.frame);
+    return composePicture({ title, subtitle, diagram: this.layout.diagramCanvas, output: this.layout.outputCanvas });
+  }
+
+  /**
+   * A link that restores this exact network: the page's URL (or `base`) with the settings and
+   * a `net=` value carrying the weights, the step, hand-edited points and loaded data.
+   * Rejects when that is longer than a link can carry (then export the network instead).
+   */
+  async shareLink(base = location.href) {
+    if (!this.session?.info) await this.ready;
+    const v = this.session.views;
+    const csv = this.state.dataset === "custom" && this.custom ? { name: this.custom.name, text: this.custom.text, options: this.custom.options } : null;
+    const net = await encodeShare({
+      weights: v.weights, biases: v.biases, stepCount: this.session.snapshot?.stepCount ?? 0, edits: this.points.edits, csv,
+    });
+    if (net.length > MAX_SHARE_CHARS) {
+      throw new Error(`this network ${csv ? "and its data " : ""}need ${Math.round(net.length / 1024)} KB, more than a link can carry (${MAX_SHARE_CHARS / 1024} KB); use Save network instead`);
+    }
+    const url = new URL(base);
+    url.hash = `${toHash(this.state)}&net=${net}`;
+    return url.href;
   }
 
   /** Records the next `frames` playing frames' timings (for bench/frame.mjs). */
@@ -233,6 +379,9 @@ export class BackpropViz extends HTMLElement {
         if (this.isConnected) this.lifecycle.connected();
         if (value !== null) this.url.write(this.state);
         return;
+      case "src":
+        if (value && this.runner) this.#loadSrc(value);
+        return;
       default: {
         const { patch, errors } = this.url.attributeChanged(name, value, this.state);
         this.messages.setKey("attributes", name, errors);
@@ -242,7 +391,8 @@ export class BackpropViz extends HTMLElement {
   }
 
   async #init() {
-    const { state, errors } = this.url.initial();
+    const src = this.getAttribute("src");
+    const { state, errors, share } = this.url.initial({ custom: src ? { task: "binary", classes: 2, pending: true } : null });
     this.messages.set("attributes", [...this.messages.items.attributes, ...errors.attributes]);
     this.messages.set("link", errors.link);
     this.state = state;
@@ -250,16 +400,25 @@ export class BackpropViz extends HTMLElement {
     try {
       this.runner = await getRunner();
       this.engine = this.runner.engine;
+      // The class colours the engine's heatmap uses, for the points, legends and the diagram.
+      this.classPalette = this.engine.defaultClassPalette();
+      this.classColors = cssColors(this.classPalette);
     } catch (err) {
       this.layout.setLoading(true, "");
       this.messages.showAlert(`The WebAssembly engine could not be loaded: ${err?.message ?? err}`);
       return;
     }
     this.#newSession();
-    this.#regenerateData();
-    await this.#rebuild({ data: false });
+    let built = false;
+    if (share) built = await this.#openShare(share);
+    if (!built && src) built = await this.#loadSrc(src);
+    if (!built) {
+      if (this.state.dataset === "custom") this.state.dataset = "circle";
+      this.#regenerateData();
+      await this.#rebuild({ data: false });
+    }
     this.layout.setLoading(false);
-    this.url.write(this.state);
+    if (!share) this.url.write(this.state);
     if (this.isConnected) this.loop.start();
     if (this.#wantsAutoplay()) this.loop.play();
     await this.#drawn();
@@ -357,6 +516,27 @@ export class BackpropViz extends HTMLElement {
       onCancel: (v) => this.#setParameter(this.editing, v, true),
     });
     this.#buildControls();
+    // A CSV file dropped on the figure trains it (where the data control is offered).
+    const root = L.root;
+    const accepts = (e) => this.controls.has("dataset") && [...(e.dataTransfer?.types ?? [])].includes("Files");
+    root.addEventListener("dragover", (e) => {
+      if (!accepts(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+      root.classList.add("dropping");
+    });
+    root.addEventListener("dragleave", (e) => {
+      if (!root.contains(e.relatedTarget)) root.classList.remove("dropping");
+    });
+    root.addEventListener("drop", (e) => {
+      root.classList.remove("dropping");
+      if (!accepts(e)) return;
+      e.preventDefault();
+      const file = e.dataTransfer.files?.[0];
+      if (!file) return;
+      if (/\.json$/i.test(file.name)) this.#action("load-json", file);
+      else this.#action("load-csv", file);
+    });
   }
 
   #buildControls() {
@@ -365,9 +545,11 @@ export class BackpropViz extends HTMLElement {
     this.messages.setKey("attributes", "controls", error ? [{ message: error }] : []);
     this.controls = new Controls(
       this.layout.controlParts,
-      { onChange: (patch) => this.applyPatch(patch), onAction: (name, arg) => this.#action(name, arg) },
+      { onChange: (patch) => this.applyPatch(patch), onAction: (name, arg, by) => this.#action(name, arg, by) },
       names,
     );
+    this.controls.buildShare({ link: this.hasAttribute("sync-hash") });
+    if (this.custom) this.controls.setCustom(this.custom.info, this.custom.name);
     this.layout.controlsBuilt(this.controls.hasPanel);
     this.controls.setPlaying(this.loop.playing);
     this.controls.setStepMode(this.loop.stepBy, this.loop.stepFor);
@@ -437,7 +619,12 @@ export class BackpropViz extends HTMLElement {
   applyPatch(patch) {
     const next = cloneState(this.state);
     Object.assign(next, patch);
-    reconcile(next);
+    const custom = this.custom?.info ?? null;
+    // A data set of another task starts with that task's output and loss (the derivation's
+    // sigmoid with cross-entropy for two classes), unless the change sets them itself.
+    const task = taskOf(next, custom).task;
+    if (task !== taskOf(this.state, custom).task && !("output" in patch) && !("loss" in patch)) Object.assign(next, taskDefaults(task));
+    reconcile(next, [], { custom });
     const keys = changedKeys(this.state, next);
     if (keys.length === 0) {
       this.controls.update(this.state);
@@ -450,7 +637,9 @@ export class BackpropViz extends HTMLElement {
         if (fx.data) this.#regenerateData();
         this.#rebuild({ data: false });
       } else {
-        if (fx.data) {
+        if (fx.data && next.dataset === "custom" && this.custom && (keys.includes("train-ratio") || keys.includes("seed"))) {
+          this.#resplitCustom();
+        } else if (fx.data) {
           this.#regenerateData();
           this.#sendData();
         }
@@ -468,7 +657,7 @@ export class BackpropViz extends HTMLElement {
     this.url.write(this.state);
   }
 
-  #action(name, arg) {
+  #action(name, arg, by = 1) {
     switch (name) {
       case "toggle":
         if (this.loop.playing) this.pause();
@@ -487,15 +676,41 @@ export class BackpropViz extends HTMLElement {
         this.loop.stepFor = arg === "example" ? "example" : "batch";
         this.loop.cancelStep();
         break;
+      case "brush":
+        this.output.setBrush(arg);
+        break;
+      case "load-csv":
+        this.setData(arg).catch(() => {}); // the figure shows why
+        break;
+      case "load-json":
+        readText(arg, arg?.name ?? "the file").then((text) => this.loadState(text)).catch((err) => {
+          if (!/^Could not load/.test(err?.message)) this.messages.showAlert(`Could not load the network: ${err?.message ?? err}`, null, "data");
+        });
+        break;
+      case "save-json":
+        this.exportState().then(
+          (st) => download(new Blob([`${JSON.stringify(st, null, 1)}\n`], { type: "application/json" }), `backprop-viz-${this.state.layers.join("-")}-step${st.stepCount ?? 0}.json`),
+          (err) => this.messages.showAlert(`Could not save the network: ${err?.message ?? err}`),
+        );
+        break;
+      case "save-png":
+        this.toPNG().then(
+          (blob) => download(blob, `backprop-viz-${this.state.dataset}-step${this.session?.snapshot?.stepCount ?? 0}.png`),
+          (err) => this.messages.showAlert(`Could not save the picture: ${err?.message ?? err}`),
+        );
+        break;
+      case "copy-link":
+        this.#copyLink();
+        break;
       default: {
-        const patch = applyAction(this.state, name, arg);
+        const patch = applyAction(this.state, name, arg, Math.random, by);
         if (patch) this.applyPatch(patch);
       }
     }
   }
 
   /** Builds the network for the current state (new weights from the seed), or from `state`. */
-  async #rebuild({ data, state = null }) {
+  async #rebuild({ data, state = null, rethrow = false }) {
     const ticket = ++this.building;
     if (data) this.#regenerateData();
     const s = this.state;
@@ -506,15 +721,17 @@ export class BackpropViz extends HTMLElement {
         config: state ? null : engineConfig(s),
         state,
         palette: lut(),
-        grid: { size: GRID, thumb: THUMB, ...DOMAIN },
+        classPalette: this.classPalette,
+        grid: { size: GRID, thumb: THUMB, ...this.#domain(), outputRange: this.points.outputRange },
         data: dataSent,
         example: this.points.example,
       });
     } catch (err) {
+      if (rethrow) throw err;
       if (ticket === this.building) this.messages.showAlert(`Could not build the network: ${err?.message ?? err}`);
-      return;
+      return false;
     }
-    if (ticket !== this.building || !this.session) return;
+    if (ticket !== this.building || !this.session) return false;
     this.sentData = dataSent;
     this.dataVersion++;
     this.editor.dismiss();
@@ -522,15 +739,18 @@ export class BackpropViz extends HTMLElement {
     this.frame.view = s.view;
     this.outFrame.showTest = s["show-test"];
     this.outFrame.threshold = info.threshold;
-    // The engine centres the output colours on the class threshold: [2t - 1, 1].
-    this.range[0] = 2 * info.threshold - 1;
-    this.range[1] = 1;
+    // The output values the heatmap's colours span, as the engine renders them.
+    this.range[0] = info.outputRange[0];
+    this.range[1] = info.outputRange[1];
     this.batchView = null;
     this.useBatch = false;
     this.chartVersion = -1;
+    const p = this.points;
     this.diagram.setNetwork({
       layers: s.layers, featureLabels: s.features, hidden: s.activation, output: s.output, thumb: THUMB,
       inputScales: this.session.views.inputScales,
+      outputLabels: p.task === "multiclass" ? p.classNames.map((n, c) => (n === String(c) ? `class ${c}` : n)) : null,
+      classColors: p.task === "multiclass" ? this.classColors.slice(0, p.classes) : null,
     });
     this.loop.setSpeed(speedOf(s.speed));
     this.loop.setNetwork(info.layers);
@@ -539,12 +759,34 @@ export class BackpropViz extends HTMLElement {
     this.#showSelection(s.inspect);
     this.#layoutLayerBar();
     this.textStale = true;
+    return true;
   }
 
+  // New points for the state's data set (loaded data stays as it was loaded).
   #regenerateData() {
-    this.points.generate(this.engine, datasetOptions(this.state));
-    this.output.setData({ train: this.points.train, test: this.points.test, domain: DOMAIN });
+    if (this.state.dataset === "custom" && this.custom) {
+      this.points.use(this.custom.data, this.custom.bounds);
+    } else {
+      this.points.generate(this.engine, datasetOptions(this.state));
+    }
+    this.#showData();
+  }
+
+  // The points, their task and their colours to the output view and the class picker.
+  #showData() {
+    const p = this.points;
+    this.output.setData({
+      train: p.train, test: p.test, domain: this.#domain(), task: p.task, classes: p.classes,
+      classNames: p.classNames, classColors: this.classColors,
+    });
+    this.controls.setClasses(p.task === "multiclass" ? p.classNames : null, this.classColors, this.output.brush);
+    this.layout.setAccuracyShown(p.task !== "regression");
     this.inspector.invalidate();
+  }
+
+  // The input plane the heatmap covers: the generated sets' [-6, 6]², or the loaded data's.
+  #domain() {
+    return this.points.bounds ?? DOMAIN;
   }
 
   // The points changed: send them to the network and forget the step in progress.
@@ -561,6 +803,119 @@ export class BackpropViz extends HTMLElement {
     this.useBatch = false;
     this.inspector.invalidate();
     this.loop.cancelStep();
+  }
+
+  // ---- loaded data and shared links ------------------------------------------------------------
+
+  // "Copy link": the link goes into the address bar and the clipboard, and is shown to copy.
+  async #copyLink() {
+    let url;
+    try {
+      url = await this.shareLink(location.href.replace(/#.*$/, ""));
+    } catch (err) {
+      this.messages.showAlert(`Could not make a link: ${err?.message ?? err}`);
+      return;
+    }
+    const hash = url.slice(url.indexOf("#"));
+    history.replaceState(history.state, "", hash);
+    this.url.lastHash = location.hash;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch {
+      // No clipboard (an insecure page, or no permission): the field below is there to copy.
+    }
+    const kb = (url.length / 1024).toFixed(1);
+    this.messages.showLink(url, `${copied ? "Link copied" : "Copy this link"} (${kb} KB): it opens this exact network, its weights, points and data, at step ${this.session.snapshot?.stepCount ?? 0}.`);
+  }
+
+  // Trains on loaded data `{ name, text, options, data }` (parseCsv's result): a new network
+  // for its task, with dataset "custom".
+  async #useCustom({ name, text, options, data }) {
+    const bounds = domainOf(data.bounds);
+    this.custom = { name, text, options, data, bounds, info: { task: data.task, classes: data.classes } };
+    this.controls.setCustom(this.custom.info, name);
+    const next = cloneState(this.state);
+    const wasTask = taskOf(this.state, this.state.dataset === "custom" ? this.custom.info : null).task;
+    next.dataset = "custom";
+    if (data.task !== wasTask) Object.assign(next, taskDefaults(data.task));
+    reconcile(next, [], { custom: this.custom.info });
+    this.state = next;
+    this.points.use(data, bounds);
+    this.#showData();
+    this.controls.update(next);
+    const ok = await this.#rebuild({ data: false });
+    this.url.write(this.state);
+    this.loop.invalidate({ fetch: true });
+    return ok !== false;
+  }
+
+  // Loaded data with a new training ratio or seed: the same file, split again.
+  async #resplitCustom() {
+    const c = this.custom;
+    const options = { ...c.options, trainRatio: this.state["train-ratio"], seed: this.state.seed };
+    try {
+      const d = await this.runner.parseCsv(c.text, options);
+      if (this.custom !== c) return;
+      c.data = d;
+      c.options = options;
+      this.points.use(d, c.bounds);
+      this.#showData();
+      this.#sendData();
+    } catch (err) {
+      this.messages.showAlert(`Could not split ${c.name} again: ${err?.message ?? err}`);
+    }
+  }
+
+  // The `src` attribute: loads its CSV. Returns whether a network was built on it.
+  async #loadSrc(src) {
+    try {
+      const text = await fetchText(src, document.baseURI);
+      const name = decodeURIComponent(new URL(src, document.baseURI).pathname.split("/").pop() || "data.csv");
+      await this.setData(text, { name });
+      return true;
+    } catch (err) {
+      const message = String(err?.message ?? err);
+      if (!/^Could not use/.test(message)) this.messages.showAlert(`${message}. Training on the ${this.state.dataset === "custom" ? "circle" : this.state.dataset} data instead.`, null, "data");
+      return false;
+    }
+  }
+
+  // A link's `net=` value: the same data (generated from the seed, or the link's CSV), the
+  // link's point edits, and the exact weights. Returns whether it was built.
+  async #openShare(value) {
+    let payload;
+    try {
+      payload = await decodeShare(value);
+    } catch (err) {
+      this.messages.set("link", [...this.messages.items.link, { key: "net", message: `${err?.message ?? err}; the network starts from the seed instead.` }]);
+      return false;
+    }
+    try {
+      if (payload.csv) {
+        const d = await this.runner.parseCsv(payload.csv.text, payload.csv.options);
+        const bounds = domainOf(d.bounds);
+        this.custom = { ...payload.csv, data: d, bounds, info: { task: d.task, classes: d.classes } };
+        this.controls.setCustom(this.custom.info, payload.csv.name);
+        reconcile(this.state, [], { custom: this.custom.info });
+        this.points.use(d, bounds);
+        this.#showData();
+      } else {
+        if (this.state.dataset === "custom") throw new Error("net: the link says dataset=custom but carries no data");
+        this.#regenerateData();
+      }
+      this.points.replay(payload.edits);
+      this.#showData();
+      const engineState = stateFromArrays(engineConfig(this.state), this.state.layers, payload);
+      await this.#rebuild({ data: false, state: engineState, rethrow: true });
+      return true;
+    } catch (err) {
+      this.custom = null;
+      this.controls.setCustom(null);
+      this.messages.set("link", [...this.messages.items.link, { key: "net", message: `net: the link's network does not fit its settings (${err?.message ?? err}); the network starts from the seed instead.` }]);
+      return false;
+    }
   }
 
   // ---- points and the selected example --------------------------------------------------------
@@ -747,7 +1102,8 @@ export class BackpropViz extends HTMLElement {
         if (fresh && snap && snap.version !== self.chartVersion) {
           self.chartVersion = snap.version;
           const m = snap.metrics;
-          self.chart.push(snap.stepCount, m[0], m[1], m[2], m[3]);
+          const acc = self.points.task !== "regression";
+          self.chart.push(snap.stepCount, m[0], m[1], acc ? m[2] : NaN, acc ? m[3] : NaN);
           self.textStale = true;
         }
         self.chart.draw();
@@ -779,6 +1135,36 @@ export class BackpropViz extends HTMLElement {
       },
     };
   }
+}
+
+/** An engine state from flat weights and biases (a link's) for a config with these layers. */
+function stateFromArrays(config, layers, { weights, biases, stepCount }) {
+  const nW = layers.slice(1).reduce((a, n, i) => a + n * layers[i], 0);
+  const nB = layers.slice(1).reduce((a, n) => a + n, 0);
+  if (weights.length !== nW || biases.length !== nB) {
+    throw new Error(`it holds ${weights.length} weights and ${biases.length} biases; a ${layers.join("-")} network has ${nW} and ${nB}`);
+  }
+  const state = { ...config, weights: [], biases: [], stepCount };
+  let w = 0;
+  let b = 0;
+  for (let l = 0; l + 1 < layers.length; l++) {
+    const rows = [];
+    for (let j = 0; j < layers[l + 1]; j++) {
+      rows.push(Array.from(weights.subarray(w, w + layers[l])));
+      w += layers[l];
+    }
+    state.weights.push(rows);
+    state.biases.push(Array.from(biases.subarray(b, b + layers[l + 1])));
+    b += layers[l + 1];
+  }
+  return state;
+}
+
+/** CSS colours from RGBA bytes. */
+function cssColors(rgba) {
+  const out = [];
+  for (let i = 0; i + 3 < rgba.length; i += 4) out.push(`rgb(${rgba[i]}, ${rgba[i + 1]}, ${rgba[i + 2]})`);
+  return out;
 }
 
 if (!customElements.get("backprop-viz")) customElements.define("backprop-viz", BackpropViz);

@@ -36,7 +36,13 @@ export function loadEngine() {
 
 /** The engine's JS API from the generated module's namespace (the same in the worker). */
 export function engineOf(ns) {
-  return { Network: ns.Network, dataset: ns.dataset, parseCsv: ns.parseCsv ?? null };
+  return {
+    Network: ns.Network,
+    dataset: ns.dataset,
+    parseCsv: ns.parseCsv ?? null,
+    oneHot: ns.oneHot ?? null,
+    defaultClassPalette: ns.defaultClassPalette ?? null,
+  };
 }
 
 // Streaming compilation needs the server to send application/wasm; with another type it

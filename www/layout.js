@@ -228,6 +228,11 @@ export class Layout {
     return { x: a.x + this.diagramWrap.offsetLeft, y: a.y + this.diagramWrap.offsetTop };
   }
 
+  /** Whether accuracy means anything (not for regression): hides its numbers if not. */
+  setAccuracyShown(on) {
+    for (const key of ["train-accuracy", "test-accuracy"]) this.metricValues[key].parentElement.hidden = !on;
+  }
+
   /** The metric numbers. */
   setMetrics(m, step) {
     const v = this.metricValues;

@@ -221,6 +221,21 @@ export class Loop {
     return !this.inflight && this.queue.length === 0;
   }
 
+  /** Resolves once nothing is queued or on its way (the last reply has landed). */
+  whenIdle() {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => {
+      (this.idleWaiters ??= []).push(resolve);
+    });
+  }
+
+  #settleIdle() {
+    if (!this.idle || !this.idleWaiters?.length) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
   // ---- requests -------------------------------------------------------------------------------
 
   _queue(train, done = null) {
@@ -246,6 +261,7 @@ export class Loop {
         else done?.(NaN);
         this._pump();
         this._request();
+        this.#settleIdle();
       },
       (err) => {
         this.inflight = false;
@@ -253,6 +269,7 @@ export class Loop {
         host.onSnapshot(null, inspect);
         this._fail(err);
         this._pump();
+        this.#settleIdle();
       },
     );
   }

@@ -97,4 +97,23 @@ export class Messages {
   hideAlert() {
     this.alert.hidden = true;
   }
+
+  /**
+   * Shows a link in the alert box, in a read-only field to select and copy, with `note` (e.g.
+   * whether it was copied and what it restores).
+   */
+  showLink(url, note) {
+    const box = this.alert;
+    const field = el("input", "link-field");
+    field.type = "text";
+    field.readOnly = true;
+    field.value = url;
+    field.setAttribute("aria-label", "Link to this network");
+    field.addEventListener("focus", () => field.select());
+    box.replaceChildren(el("p", "alert-text", note), field);
+    box.className = "alert link";
+    box.append(dismissButton("Dismiss the link", () => this.hideAlert()));
+    box.hidden = false;
+    return field;
+  }
 }

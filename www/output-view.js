@@ -15,8 +15,13 @@
 // (fast API calls that take raw doubles) instead of arc().
 
 import {
-  BLUE, GREY, INK, MUTED, ORANGE, FONT_FAMILY, drawLegend, legendHeight, tickLabel, valueLegend,
+  BLUE, GREY, INK, MUTED, ORANGE, FONT_FAMILY, drawLegend, legendHeight, tickLabel, valueLegend, valueColor,
 } from "./palette.js";
+
+/** The most points of a set drawn (evenly strided); the rest still train. */
+export const MAX_DRAWN = 5000;
+/** Regression points are drawn in this many colour steps of the value scale. */
+const VALUE_STEPS = 24;
 
 // Colours (palette.js, docs/FRONTEND.md): orange = low output / class 0, light grey = the
 // middle of the scale, blue = high output / class 1.
@@ -129,8 +134,16 @@ export class OutputView {
     this.ph = 1;
     this.radius = 3.5;
 
-    this.train = { inputs: EMPTY, targets: EMPTY };
-    this.test = { inputs: EMPTY, targets: EMPTY };
+    this.train = { inputs: EMPTY, labels: EMPTY };
+    this.test = { inputs: EMPTY, labels: EMPTY };
+    // The data's task: "binary" (labels 0 and 1), "multiclass" (classes 0 to K - 1, coloured
+    // by `classColors`) or "regression" (real values on the value scale).
+    this.task = "binary";
+    this.classes = 2;
+    this.classNames = ["0", "1"];
+    this.classColors = [ORANGE, BLUE];
+    this.brush = 1; // the class a click adds (multiclass)
+    this.stride = { train: 1, test: 1 };
     this.xMin = -6;
     this.xMax = 6;
     this.yMin = -6;
@@ -245,12 +258,23 @@ export class OutputView {
   }
 
   /**
-   * Sets the points and the plane they live on. `train`/`test`: `{ inputs, targets }` with
-   * `inputs` holding (x1, x2) pairs; `domain`: `{ xMin, xMax, yMin, yMax }`, the grid's.
+   * Sets the points and the plane they live on. `train`/`test`: `{ inputs, labels }` with
+   * `inputs` holding (x1, x2) pairs and one label per point (`targets` is read if `labels` is
+   * absent); `domain`: `{ xMin, xMax, yMin, yMax }`, the grid's; `task`, `classes`,
+   * `classNames`, `classColors` (CSS colours, one per class): how labels are coloured.
    */
-  setData({ train, test, domain } = {}) {
-    this.train = train ? { inputs: train.inputs ?? EMPTY, targets: train.targets ?? EMPTY } : this.train;
-    this.test = test ? { inputs: test.inputs ?? EMPTY, targets: test.targets ?? EMPTY } : this.test;
+  setData({ train, test, domain, task, classes, classNames, classColors } = {}) {
+    const set = (p) => ({ inputs: p.inputs ?? EMPTY, labels: p.labels ?? p.targets ?? EMPTY });
+    this.train = train ? set(train) : this.train;
+    this.test = test ? set(test) : this.test;
+    if (task) {
+      this.task = task;
+      this.classes = classes ?? (task === "binary" ? 2 : 0);
+      this.classNames = Array.from(classNames ?? []);
+      if (classColors) this.classColors = Array.from(classColors);
+      if (!(this.brush < this.classes)) this.brush = this.classes > 1 ? 1 : 0;
+    }
+    for (const k of ["train", "test"]) this.stride[k] = Math.max(1, Math.ceil(this[k].labels.length / MAX_DRAWN));
     if (domain) {
       this.xMin = domain.xMin ?? -6;
       this.xMax = domain.xMax ?? 6;
@@ -263,6 +287,38 @@ export class OutputView {
     this.hoverIndex = -1;
     this.overlayDirty = true;
     this.#describe();
+  }
+
+  /** The class a click (or Enter) adds, for multiclass data. */
+  setBrush(label) {
+    this.brush = label;
+    this.#describe();
+  }
+
+  /** A point's colour: its class's, or its value's on the value scale (regression). */
+  #colourOf(label) {
+    if (this.task === "regression") return valueColor(label, this.rangeLo, this.rangeHi);
+    if (this.task === "multiclass") return this.classColors[label % this.classColors.length] ?? GREY;
+    return label > 0.5 ? CLASS_1 : CLASS_0;
+  }
+
+  /** The colour group (0..groups-1) a label is drawn in, and how many groups there are. */
+  #groupOf(label) {
+    if (this.task === "regression") {
+      const t = (label - this.rangeLo) / (this.rangeHi - this.rangeLo || 1);
+      return Math.round(Math.min(1, Math.max(0, t)) * (VALUE_STEPS - 1));
+    }
+    if (this.task === "multiclass") return Math.min(this.classes - 1, Math.max(0, label | 0));
+    return label > 0.5 ? 1 : 0;
+  }
+
+  #groups() {
+    return this.task === "regression" ? VALUE_STEPS : this.task === "multiclass" ? this.classes : 2;
+  }
+
+  #groupColour(g) {
+    if (this.task === "regression") return valueColor(this.rangeLo + ((this.rangeHi - this.rangeLo) * g) / (VALUE_STEPS - 1), this.rangeLo, this.rangeHi);
+    return this.#colourOf(g);
   }
 
   /**
@@ -386,7 +442,8 @@ export class OutputView {
     for (let s = 0; s < 2; s++) {
       if (s === 1 && !this.showTest) break;
       const inputs = s === 0 ? this.train.inputs : this.test.inputs;
-      for (let i = 0; i + 1 < inputs.length; i += 2) {
+      const step = 2 * (s === 0 ? this.stride.train : this.stride.test);
+      for (let i = 0; i + 1 < inputs.length; i += step) {
         const dx = this.#sx(inputs[i]) - x;
         const dy = this.#sy(inputs[i + 1]) - y;
         const d = dx * dx + dy * dy;
@@ -466,7 +523,7 @@ export class OutputView {
       // A picked test point stays visible while test points are hidden.
       ctx.beginPath();
       circle(ctx, x, y, this.radius);
-      ctx.fillStyle = this.test.targets[index] > this.threshold ? CLASS_1 : CLASS_0;
+      ctx.fillStyle = this.#colourOf(this.test.labels[index]);
       ctx.fill();
       ctx.lineWidth = 1;
       ctx.strokeStyle = INK;
@@ -606,18 +663,23 @@ export class OutputView {
   }
 
   #drawPoints(ctx, set, outline, width) {
-    const { inputs, targets } = set;
+    const { inputs, labels } = set;
+    const stride = set === this.train ? this.stride.train : this.stride.test;
     const r = this.radius;
-    for (let cls = 0; cls < 2; cls++) {
+    const groups = this.#groups();
+    for (let g = 0; g < groups; g++) {
       ctx.beginPath();
-      for (let i = 0; 2 * i + 1 < inputs.length; i++) {
-        if ((targets[i] > this.threshold ? 1 : 0) !== cls) continue;
+      let any = false;
+      for (let i = 0; 2 * i + 1 < inputs.length; i += stride) {
+        if (this.#groupOf(labels[i]) !== g) continue;
         const x = this.#sx(inputs[2 * i]);
         const y = this.#sy(inputs[2 * i + 1]);
         ctx.moveTo(x + r, y);
         ctx.arc(x, y, r, 0, 2 * Math.PI);
+        any = true;
       }
-      ctx.fillStyle = cls ? CLASS_1 : CLASS_0;
+      if (!any) continue;
+      ctx.fillStyle = this.#groupColour(g);
       ctx.fill();
       ctx.lineWidth = width;
       ctx.strokeStyle = outline;
@@ -625,14 +687,67 @@ export class OutputView {
     }
   }
 
+  /** "showing 5,000 of 100,000 points" when not every point is drawn, else "". */
+  get sampledText() {
+    const n = this.train.labels.length + (this.showTest ? this.test.labels.length : 0);
+    const shown = Math.ceil(this.train.labels.length / this.stride.train) + (this.showTest ? Math.ceil(this.test.labels.length / this.stride.test) : 0);
+    return shown < n ? `showing ${shown.toLocaleString("en-US")} of ${n.toLocaleString("en-US")} points` : "";
+  }
+
+  /** The class key for multiclass data: a swatch and a name per class, in rows. */
+  #drawClassKey(ctx, left, top, width) {
+    ctx.font = FONT;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillStyle = TEXT;
+    ctx.fillText("Class (faded: less sure)", left, top + 6);
+    let x = left;
+    let y = top + 22;
+    const r = this.radius;
+    for (let c = 0; c < this.classes; c++) {
+      const name = this.classNames[c] ?? String(c);
+      const label = name.length > 14 ? `${name.slice(0, 13)}…` : name;
+      const w = 2 * r + 4 + ctx.measureText(label).width + 10;
+      if (x + w > left + width && x > left) {
+        x = left;
+        y += 15;
+      }
+      if (y > top + LEGEND + 4) break;
+      ctx.beginPath();
+      ctx.arc(x + r, y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = this.#colourOf(c);
+      ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "#ffffff";
+      ctx.stroke();
+      ctx.fillStyle = TEXT;
+      ctx.fillText(label, x + 2 * r + 4, y);
+      x += w;
+    }
+  }
+
   /** The colour legend (palette.js's, lightened as the heatmap is) and the point key. */
   #drawLegend(ctx) {
     const top = this.py + this.ph + X_LABELS;
     const left = this.px;
+    const sampled = this.sampledText;
+    if (sampled) {
+      ctx.font = FONT;
+      ctx.textAlign = "right";
+      ctx.textBaseline = "bottom";
+      ctx.fillStyle = TEXT;
+      ctx.fillText(sampled, this.px + this.pw, this.py - 3);
+    }
+    if (this.task === "multiclass") {
+      this.#drawClassKey(ctx, left, top, this.pw);
+      return;
+    }
     const width = Math.round(Math.min(180, Math.max(90, this.pw * 0.42)));
-    const legend = valueLegend({ caption: LEGEND_CAPTION, ranges: [{ lo: this.rangeLo, hi: this.rangeHi }] });
+    const caption = this.task === "regression" ? "Predicted y" : LEGEND_CAPTION;
+    const legend = valueLegend({ caption, ranges: [{ lo: this.rangeLo, hi: this.rangeHi }] });
     legend.colour = lightColour;
     drawLegend(ctx, left, top, width, legend, { ink: TEXT, muted: TEXT });
+    if (this.task === "regression") return;
 
     // The key to the point styles, right-aligned beside the bar, if there is room.
     ctx.font = FONT;
@@ -680,7 +795,7 @@ export class OutputView {
     const p = this.fromCanvas(x, y);
     if (!p) return;
     this.#moveCursor(p.x1, p.x2);
-    this.onAdd?.(p.x1, p.x2, e.shiftKey ? 0 : 1);
+    this.#add(p.x1, p.x2, e.shiftKey);
   }
 
   #onContextMenu(e) {
@@ -725,7 +840,7 @@ export class OutputView {
         this.#moveCursor(this.cursorX1, this.cursorX2 - step);
         break;
       case "Enter":
-        this.onAdd?.(this.cursorX1, this.cursorX2, e.shiftKey ? 0 : 1);
+        this.#add(this.cursorX1, this.cursorX2, e.shiftKey);
         break;
       case "[":
       case "]":
@@ -750,6 +865,13 @@ export class OutputView {
   /** Draws the last frame again (after an interaction), if there was one. */
   #redraw() {
     if (this.lastFrame) this.draw(this.lastFrame);
+  }
+
+  // A click or Enter adds a point: class 1 (Shift: 0) for two classes, the brush's class for
+  // more; regression data takes no hand-made points (a value cannot be clicked).
+  #add(x1, x2, shift) {
+    if (this.task === "regression") return;
+    this.onAdd?.(x1, x2, this.task === "multiclass" ? this.brush : shift ? 0 : 1);
   }
 
   #pick(set, index) {
@@ -792,14 +914,18 @@ export class OutputView {
   #describe() {
     const n = this.train.inputs.length >> 1;
     const m = this.test.inputs.length >> 1;
-    this.canvas.setAttribute(
-      "aria-label",
-      `Output of the network over the input plane x1, x2 from ${formatTick(this.xMin)} to ` +
-        `${formatTick(this.xMax)}: blue is class 1, orange class 0. ${n} training and ${m} test points. ` +
-        "Click to add a class 1 point, Shift+click a class 0 point; click a point to pick it, " +
-        "right-click to remove it. Keys: arrows move a cursor (Shift for bigger steps), Enter " +
-        "adds class 1 and Shift+Enter class 0 there, [ and ] pick the previous or next point, " +
-        "Delete removes the picked point.",
-    );
+    const plane = `Output of the network over the input plane x1 from ${formatTick(this.xMin)} to ${formatTick(this.xMax)}, x2 from ${formatTick(this.yMin)} to ${formatTick(this.yMax)}`;
+    const pts = `${n} training and ${m} test points`;
+    const keys = "Keys: arrows move a cursor (Shift for bigger steps), [ and ] pick the previous or next point, Delete removes the picked point";
+    let text;
+    if (this.task === "multiclass") {
+      const brush = this.classNames[this.brush] ?? String(this.brush);
+      text = `${plane}: each region has the colour of the class the network predicts there, faded where it is unsure. ${pts}. Click to add a point of class ${brush} (choose the class above the plot), click a point to pick it, right-click to remove it. ${keys}; Enter adds a point of class ${brush}.`;
+    } else if (this.task === "regression") {
+      text = `${plane}: the predicted value, orange low to blue high. ${pts}, coloured by their target value. Click a point to pick it, right-click to remove it. ${keys}.`;
+    } else {
+      text = `${plane}: blue is class 1, orange class 0. ${pts}. Click to add a class 1 point, Shift+click a class 0 point; click a point to pick it, right-click to remove it. ${keys}; Enter adds class 1 and Shift+Enter class 0.`;
+    }
+    this.canvas.setAttribute("aria-label", text);
   }
 }

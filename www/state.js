@@ -33,8 +33,51 @@ export const SPEEDS = [
   { id: "epoch", label: "1 epoch / frame", epoch: true },
 ];
 
-/** Hidden layers and neurons the diagram can show legibly (TensorFlow Playground's limits). */
-export const LIMITS = { maxHidden: 6, maxNeurons: 8, minNeurons: 1 };
+/** What the UI allows: what the engine allows (the diagram groups neurons that don't fit). */
+export const LIMITS = { maxHidden: 8, maxNeurons: 64, minNeurons: 1, maxOutputs: 16 };
+
+/**
+ * The data sets, with their task: "binary" (one output, labels 0 and 1), "multiclass"
+ * (`classes` outputs, a softmax), "regression" (one output, real targets). `custom` is data a
+ * person loaded (a CSV file, `src`, `setData()`); its task comes with the data.
+ */
+export const DATASETS = [
+  { id: "circle", label: "Circle", task: "binary" },
+  { id: "xor", label: "Exclusive or", task: "binary" },
+  { id: "gaussian", label: "Gaussian", task: "binary" },
+  { id: "spiral", label: "Spiral", task: "binary" },
+  { id: "moons", label: "Moons", task: "binary" },
+  { id: "blobs3", label: "3 classes: blobs", task: "multiclass", classes: 3 },
+  { id: "spiral3", label: "3 classes: spiral", task: "multiclass", classes: 3 },
+  { id: "blobs4", label: "4 classes: blobs", task: "multiclass", classes: 4 },
+  { id: "quadrants4", label: "4 classes: quadrants", task: "multiclass", classes: 4 },
+  { id: "regressPlane", label: "Regression: plane", task: "regression" },
+  { id: "regressGaussian", label: "Regression: Gaussians", task: "regression" },
+  { id: "custom", label: "Your data (CSV)", task: null },
+];
+
+/** Output activations and losses each task allows, its default first. */
+export const TASK_RULES = {
+  binary: { outputs: ["sigmoid", "tanh", "linear"], losses: ["bce", "squared"] },
+  multiclass: { outputs: ["softmax"], losses: ["cce"] },
+  regression: { outputs: ["linear", "tanh"], losses: ["squared"] },
+};
+
+/**
+ * The task of a state's data: `{ task, classes }` (classes 2 for binary, K for multiclass,
+ * 0 for regression). `custom`: the loaded data's `{ task, classes }`, for dataset "custom".
+ */
+export function taskOf(state, custom = null) {
+  if (state.dataset === "custom" && custom) return { task: custom.task, classes: custom.classes };
+  const d = DATASETS.find((x) => x.id === state.dataset) ?? DATASETS[0];
+  if (d.task === null) return { task: "binary", classes: 2 };
+  return { task: d.task, classes: d.task === "multiclass" ? d.classes : d.task === "binary" ? 2 : 0 };
+}
+
+/** Output neurons a task needs. */
+export function outputsOf({ task, classes }) {
+  return task === "multiclass" ? classes : 1;
+}
 
 /** The learning rates offered in the control panel (TensorFlow Playground's list). */
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -58,8 +101,7 @@ const enumOf = (...pairs) => pairs.map(([value, label]) => ({ value, label }));
 export const SCHEMA = [
   {
     key: "dataset", type: "enum", default: "circle", group: "data", label: "Dataset",
-    values: enumOf(["circle", "Circle"], ["xor", "Exclusive or"], ["gaussian", "Gaussian"],
-      ["spiral", "Spiral"], ["moons", "Moons"]),
+    values: DATASETS.map((d) => ({ value: d.id, label: d.label })),
   },
   { key: "noise", type: "int", default: 0, min: 0, max: 50, group: "data", label: "Noise", unit: "%" },
   { key: "train-ratio", type: "int", default: 50, min: 10, max: 90, group: "data", label: "Training data", unit: "%" },
@@ -72,11 +114,11 @@ export const SCHEMA = [
   },
   {
     key: "output", type: "enum", default: "sigmoid", group: "structure", label: "Output activation",
-    values: enumOf(["sigmoid", "Sigmoid"], ["tanh", "tanh"], ["linear", "Linear"]),
+    values: enumOf(["sigmoid", "Sigmoid"], ["tanh", "tanh"], ["linear", "Linear"], ["softmax", "Softmax"]),
   },
   {
     key: "loss", type: "enum", default: "bce", group: "structure", label: "Loss",
-    values: enumOf(["bce", "Cross-entropy"], ["squared", "Squared error"]),
+    values: enumOf(["bce", "Cross-entropy"], ["squared", "Squared error"], ["cce", "Categorical cross-entropy"]),
   },
   {
     key: "learning-rate", type: "number", default: 0.03, min: 0, minExclusive: true, max: 10,
@@ -111,7 +153,7 @@ export const SCHEMA = [
 /** The schema row of each key. */
 export const FIELDS = new Map(SCHEMA.map((f) => [f.key, f]));
 /** Attributes of the element that are not state keys. */
-export const ELEMENT_ATTRIBUTES = ["controls", "autoplay", "height", "sync-hash"];
+export const ELEMENT_ATTRIBUTES = ["controls", "autoplay", "height", "sync-hash", "src"];
 
 /** A fresh state holding every default. */
 export function defaults() {
@@ -168,7 +210,8 @@ export function allowedText(field) {
     case "layers":
       return (
         `a comma list of layer sizes, inputs first: the number of features, then 0 to ${LIMITS.maxHidden} ` +
-        `hidden layers of ${LIMITS.minNeurons} to ${LIMITS.maxNeurons} neurons, then 1 output`
+        `hidden layers of ${LIMITS.minNeurons} to ${LIMITS.maxNeurons} neurons, then the outputs ` +
+        "(1, or one per class for a multiclass data set)"
       );
     case "inspect":
       return "w-L-J-K, b-L-J or n-L-J (L: 1-based weight layer, J and K: 0-based neurons), or nothing";
@@ -255,7 +298,8 @@ export function parseValue(field, text) {
       for (let i = 1; i < sizes.length - 1; i++) {
         if (sizes[i] > LIMITS.maxNeurons) return { error: `hidden layer ${i} has ${sizes[i]} neurons, more than ${LIMITS.maxNeurons}` };
       }
-      if (sizes[sizes.length - 1] !== 1) return { error: "the output layer must have 1 neuron (each point has one label)" };
+      const outs = sizes[sizes.length - 1];
+      if (outs > LIMITS.maxOutputs) return { error: `the output layer has ${outs} neurons, more than ${LIMITS.maxOutputs}` };
       if (sizes[0] > FEATURES.length) return { error: `${sizes[0]} inputs, but there are only ${FEATURES.length} features` };
       return { value: sizes };
     }
@@ -321,29 +365,61 @@ const describeFallback = (field, value) => {
 };
 
 /**
- * Checks the keys against each other and repairs what it can, pushing an error per repair:
- * the inputs must match the features, cross-entropy needs a sigmoid output, and the
- * inspected parameter must exist.
+ * Checks the keys against each other and repairs what it can, pushing an error per repair of
+ * a key that was given (in `state.given`, set by applyEntries; a control's change is repaired
+ * silently): the inputs must match the features, the outputs the data's task (one per class
+ * for multiclass), the output activation and the loss the task (softmax with categorical
+ * cross-entropy for multiclass; cross-entropy needs a sigmoid output), and the inspected
+ * parameter must exist. `custom`: the loaded data's `{ task, classes }` (dataset "custom").
  */
-export function reconcile(state, errors = []) {
-  const layersField = FIELDS.get("layers");
-  if (state.layers[0] !== state.features.length) {
-    const fixed = [state.features.length, ...state.layers.slice(1)];
-    if (state.layersGiven) {
-      errors.push(errorFor(layersField, `${state.layers[0]} inputs, but ${state.features.length} features are selected`, fixed.join(",")));
-    }
-    state.layers = fixed;
-  }
+export function reconcile(state, errors = [], { custom = null } = {}) {
+  const given = state.given ?? new Set(state.layersGiven ? ["layers"] : []);
+  delete state.given;
   delete state.layersGiven;
-  if (state.loss === "bce" && state.output !== "sigmoid") {
-    errors.push(errorFor(FIELDS.get("loss"), `cross-entropy needs a sigmoid output (output is ${state.output})`, "squared"));
-    state.loss = "squared";
+  // A repair is reported when the key, or the key it conflicts with, was given.
+  const report = (key, problem, fallback, ...because) => {
+    if (given.has(key) || because.some((k) => given.has(k))) errors.push(errorFor(FIELDS.get(key), problem, fallback));
+  };
+  if (state.dataset === "custom" && !custom) {
+    report("dataset", "custom is data loaded from a file or setData(), and none is loaded", "circle");
+    state.dataset = "circle";
   }
+  const task = taskOf(state, custom);
+  const rules = TASK_RULES[task.task];
+  if (!rules.outputs.includes(state.output)) {
+    const fallback = rules.outputs[0];
+    report("output", `${state.output} does not suit ${describeTask(task)}, which take${task.task === "regression" ? "s" : ""} ${rules.outputs.join(" or ")}`, fallback);
+    state.output = fallback;
+  }
+  if (!rules.losses.includes(state.loss) || !lossAllowed(state.loss, state.output)) {
+    const fallback = rules.losses.find((l) => lossAllowed(l, state.output)) ?? "squared";
+    const why = state.loss === "bce" && state.output !== "sigmoid"
+      ? `cross-entropy needs a sigmoid output (output is ${state.output})`
+      : `${state.loss} does not suit ${describeTask(task)} with a ${state.output} output, which train${task.task === "regression" ? "s" : ""} with ${rules.losses.filter((l) => lossAllowed(l, state.output)).join(" or ")}`;
+    report("loss", why, fallback, "output");
+    state.loss = fallback;
+  }
+  const outs = outputsOf(task);
+  const fixed = [state.features.length, ...state.layers.slice(1, -1), outs];
+  if (state.layers[0] !== state.features.length) {
+    report("layers", `${state.layers[0]} inputs, but ${state.features.length} features are selected`, fixed.join(","));
+  } else if (state.layers[state.layers.length - 1] !== outs) {
+    const n = state.layers[state.layers.length - 1];
+    report("layers", `the output layer has ${n} neuron${n === 1 ? "" : "s"}, but ${describeTask(task)} need${task.task === "regression" ? "s" : ""} ${outs}${task.task === "multiclass" ? " (one per class)" : ""}`, fixed.join(","));
+  }
+  state.layers = fixed;
   if (state.inspect && !selectionFits(state.inspect, state.layers)) {
     errors.push(errorFor(FIELDS.get("inspect"), `${quote(selectionToInspect(state.inspect))} is not in a ${state.layers.join("-")} network`, "none"));
     state.inspect = null;
   }
   return { state, errors };
+}
+
+/** "the binary data", "3 classes", "regression", for messages. */
+export function describeTask({ task, classes }) {
+  if (task === "multiclass") return `${classes} classes`;
+  if (task === "regression") return "regression";
+  return "two classes";
 }
 
 /**
@@ -352,9 +428,10 @@ export function reconcile(state, errors = []) {
  * `ignore` lists keys that are allowed but are not state (element attributes).
  * Returns `{ state, errors: [{ key, message }] }`.
  */
-export function applyEntries(base, entries, { ignore = [], source = "hash" } = {}) {
+export function applyEntries(base, entries, { ignore = [], source = "hash", custom = null } = {}) {
   const state = cloneState(base);
   const errors = [];
+  const given = new Set();
   const seen = new Set();
   let count = 0;
   for (const [key, text] of entries) {
@@ -376,16 +453,17 @@ export function applyEntries(base, entries, { ignore = [], source = "hash" } = {
       continue;
     }
     state[key] = parsed.value;
-    if (key === "layers") state.layersGiven = true;
+    given.add(key);
   }
+  state.given = given;
   // Features given without layers: keep the hidden layers, match the inputs.
-  return reconcile(state, errors);
+  return reconcile(state, errors, { custom });
 }
 
 const MAX_HASH = 2000;
 
 /** Parses a location hash (with or without "#") over the defaults. Never throws. */
-export function parseHash(hash, base = defaults()) {
+export function parseHash(hash, base = defaults(), { custom = null } = {}) {
   let text = String(hash ?? "");
   if (text.startsWith("#")) text = text.slice(1);
   const errors = [];
@@ -393,7 +471,7 @@ export function parseHash(hash, base = defaults()) {
     errors.push({ key: "", message: `The link's settings are longer than ${MAX_HASH} characters and were ignored.` });
     return { state: cloneState(base), errors };
   }
-  if (text.trim() === "") return reconcile(cloneState(base), errors);
+  if (text.trim() === "") return reconcile(cloneState(base), errors, { custom });
   const entries = [];
   for (const part of text.split("&")) {
     if (part === "") continue;
@@ -402,7 +480,7 @@ export function parseHash(hash, base = defaults()) {
     const rawValue = eq < 0 ? "" : part.slice(eq + 1);
     entries.push([decode(rawKey), decode(rawValue)]);
   }
-  const result = applyEntries(base, entries, { source: "link" });
+  const result = applyEntries(base, entries, { source: "link", custom });
   result.errors.unshift(...errors);
   return result;
 }
@@ -427,12 +505,12 @@ export function toHash(state) {
 }
 
 /** Parses an element's attributes (state keys only) over the defaults. */
-export function parseAttributes(element, base = defaults()) {
+export function parseAttributes(element, base = defaults(), { custom = null } = {}) {
   const entries = [];
   for (const attr of element.attributes) {
     if (FIELDS.has(attr.name)) entries.push([attr.name, attr.value]);
   }
-  return applyEntries(base, entries, { source: "attributes" });
+  return applyEntries(base, entries, { source: "attributes", custom });
 }
 
 // Attributes that every HTML element may have; never reported as misspelt.
@@ -540,9 +618,20 @@ export function featureLabels(state) {
   return state.features.map((id) => FEATURES.find((f) => f.id === id).label);
 }
 
-/** Which outputs the loss allows. Cross-entropy needs probabilities, so a sigmoid output. */
+/**
+ * Which outputs the loss allows: cross-entropy needs probabilities, so a sigmoid output;
+ * categorical cross-entropy a softmax; a softmax trains only with categorical cross-entropy.
+ */
 export function lossAllowed(loss, output) {
-  return loss !== "bce" || output === "sigmoid";
+  if (loss === "bce") return output === "sigmoid";
+  if (loss === "cce" || output === "softmax") return loss === "cce" && output === "softmax";
+  return true;
+}
+
+/** The output and loss a task starts with (the derivation's sigmoid with cross-entropy for two classes). */
+export function taskDefaults(task) {
+  const r = TASK_RULES[task];
+  return { output: r.outputs[0], loss: r.losses[0] };
 }
 
 /**
@@ -558,9 +647,10 @@ export function targetFor(label, output) {
 /**
  * The state change a structural control asks for, or null when it does not apply (a limit is
  * reached, an unknown action): "regenerate" (a new seed), "add-layer", "remove-layer",
- * "add-neuron" / "remove-neuron" (`arg`: the neuron layer). `random` picks the new seed.
+ * "add-neuron" / "remove-neuron" (`arg`: the neuron layer; `by` neurons, clamped to the
+ * limits). `random` picks the new seed.
  */
-export function applyAction(state, name, arg, random = Math.random) {
+export function applyAction(state, name, arg, random = Math.random, by = 1) {
   const layers = state.layers;
   switch (name) {
     case "regenerate":
@@ -576,8 +666,9 @@ export function applyAction(state, name, arg, random = Math.random) {
     case "remove-neuron": {
       if (!(arg >= 1 && arg < layers.length - 1)) return null;
       const next = layers.slice();
-      next[arg] += name === "add-neuron" ? 1 : -1;
-      return next[arg] >= LIMITS.minNeurons && next[arg] <= LIMITS.maxNeurons ? { layers: next } : null;
+      const n = next[arg] + (name === "add-neuron" ? by : -by);
+      next[arg] = Math.min(LIMITS.maxNeurons, Math.max(LIMITS.minNeurons, n));
+      return next[arg] !== layers[arg] ? { layers: next } : null;
     }
     default:
       return null;

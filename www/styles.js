@@ -127,7 +127,7 @@ canvas:focus-visible { outline-offset: -3px; }
 .range-value { color: var(--ink); font-weight: 600; font-variant-numeric: tabular-nums; }
 .field-inline { flex-direction: row; align-items: center; gap: 8px; }
 .field-inline .field-label { font-size: 13px; }
-.note { margin: 0; font-size: 12px; line-height: 1.35; color: var(--muted); flex: 1 1 170px; max-width: 300px; align-self: center; }
+.note { margin: 0; font-size: 12px; line-height: 1.35; color: var(--muted); flex: 1 1 170px; max-width: 420px; align-self: center; }
 
 /* ---- messages ---- */
 .messages { display: flex; flex-direction: column; gap: 8px; }
@@ -147,6 +147,18 @@ canvas:focus-visible { outline-offset: -3px; }
 .notice-body { flex: 1; min-width: 0; }
 .alert { background: #fdf0f0; border-color: #e8a6a6; color: #7a1d1d; align-items: center; }
 .alert-text { margin: 0; flex: 1; font-weight: 600; overflow-wrap: anywhere; }
+.alert.data, .alert.link { background: #eef5fb; border-color: #9cc3e0; color: #123a57; }
+.alert.link { flex-wrap: wrap; }
+.alert.link .alert-text { flex-basis: 100%; }
+.link-field { flex: 1; min-width: 0; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; padding: 4px 6px; border: 1px solid #9cc3e0; border-radius: 6px; color: var(--ink); background: #fff; }
+.file-row, .share-row { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.file-hint { font-size: 12px; color: var(--muted); }
+.bv.dropping { outline: 3px dashed var(--accent); outline-offset: -3px; }
+.bv.dropping::after {
+  content: "Drop a CSV file to train on it, or a saved network (JSON) to load it";
+  position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
+  background: rgba(255, 255, 255, 0.82); color: var(--ink); font: 600 16px system-ui, sans-serif; pointer-events: none; z-index: 5;
+}
 .dismiss { background: transparent; border-color: transparent; color: inherit; }
 .dismiss:hover:not(:disabled) { background: rgba(0, 0, 0, 0.06); border-color: transparent; }
 
@@ -314,7 +326,14 @@ canvas:focus-visible { outline-offset: -3px; }
   overflow: clip;
   overflow-clip-margin: 6px;
 }
-.output-bar { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 24px; }
+.output-bar { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-height: 24px; flex-wrap: wrap; }
+.class-picker { display: flex; align-items: center; gap: 2px; flex-wrap: wrap; font-size: 12px; color: var(--muted); }
+.class-picker-label { margin-right: 2px; }
+.class-choice { position: relative; display: inline-flex; align-items: center; gap: 3px; padding: 2px 5px 2px 3px; border-radius: 999px; cursor: pointer; }
+.class-choice input { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
+.class-swatch { width: 12px; height: 12px; border-radius: 50%; box-shadow: inset 0 0 0 1px rgba(0, 0, 0, 0.2); }
+.class-choice:has(input:checked) { background: var(--chip, #e9eef3); color: var(--ink); box-shadow: inset 0 0 0 1.5px var(--ink); }
+.class-choice:has(input:focus-visible) { outline: 3px solid var(--focus); outline-offset: 1px; }
 .output-wrap { width: 100%; aspect-ratio: 1 / 1.06; flex: 0 1 auto; min-height: 150px; }
 .metrics {
   display: grid;

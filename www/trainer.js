@@ -42,14 +42,16 @@ export class Trainer {
   /**
    * A new network from `config` (`new Network(config)`) or `state` (`Network.fromState`),
    * with the heatmap's `grid` and `palette`, trained on `data` (or the data it had). Returns
-   * the network's shape: `{ layers, inputSize, threshold, trainSize, testSize, inputScales }`.
+   * the network's shape: `{ layers, inputSize, threshold, outputRange, trainSize, testSize,
+   * inputScales }`.
    * On an error nothing changes.
    */
-  build({ config = null, state = null, grid, palette, data = null }) {
+  build({ config = null, state = null, grid, palette, classPalette = null, data = null }) {
     const { Network } = this.engine;
     const net = state ? Network.fromState(state) : new Network(config ?? {});
     try {
       if (palette) net.setPalette(palette);
+      if (classPalette) net.setClassPalette(classPalette);
       if (grid) net.setGrid(grid);
       const d = data ?? this.data;
       if (d) {
@@ -76,6 +78,7 @@ export class Trainer {
       layers: Array.from(net.layers),
       inputSize: net.inputSize,
       threshold: net.threshold,
+      outputRange: Array.from(net.outputRange),
       trainSize: net.trainSize,
       testSize: net.testSize,
       inputScales: Array.from(this.views.refresh().inputScales),

@@ -12,6 +12,7 @@
 import {
   FIELDS, ELEMENT_ATTRIBUTES, applyEntries, changedKeys, misspeltAttributes, parseAttributes, parseHash, toHash,
 } from "./state.js";
+import { splitShare } from "./share.js";
 
 /** The text an absent attribute stands for: its key's default. */
 export function defaultText(field) {
@@ -41,19 +42,25 @@ export class UrlState {
 
   /**
    * The starting state: the attributes over the defaults, then (for `sync-hash`) the hash
-   * over those. Errors: `{ attributes, link }`, lists of `{ key, message }`.
+   * over those. Errors: `{ attributes, link }`, lists of `{ key, message }`. `share`: the
+   * hash's `net=` value (a whole network, www/share.js), or null. `custom`: the loaded
+   * data's task when data is coming (a `src` attribute or a link's CSV), so that `dataset`
+   * "custom" is not refused before it arrives.
    */
-  initial() {
-    const attrs = parseAttributes(this.element);
+  initial({ custom = null } = {}) {
+    const attrs = parseAttributes(this.element, undefined, { custom });
     const attributes = [...attrs.errors, ...misspeltAttributes(this.element, ELEMENT_ATTRIBUTES)];
     let state = attrs.state;
     let link = [];
+    let share = null;
     if (this.syncsHash && typeof location !== "undefined" && location.hash.length > 1) {
-      const fromHash = parseHash(location.hash, state);
+      const { settings, net } = splitShare(location.hash);
+      share = net;
+      const fromHash = parseHash(settings, state, { custom: custom ?? (net ? { task: "binary", classes: 2, pending: true } : null) });
       state = fromHash.state;
       link = fromHash.errors;
     }
-    return { state, errors: { attributes, link } };
+    return { state, errors: { attributes, link }, share };
   }
 
   /** One state attribute changed (value null: removed, so its default). */
@@ -66,16 +73,20 @@ export class UrlState {
   }
 
   /** The hash changed: `{ patch, errors }` against `state`, or null if it is the one we wrote. */
-  fromHash(state) {
+  fromHash(state, { custom = null } = {}) {
     if (location.hash === this.lastHash) return null;
-    const { state: next, errors } = parseHash(location.hash, parseAttributes(this.element).state);
-    return { patch: patchBetween(state, next), errors };
+    const { settings, net } = splitShare(location.hash);
+    const { state: next, errors } = parseHash(settings, parseAttributes(this.element, undefined, { custom }).state, { custom });
+    return { patch: patchBetween(state, next), errors, share: net };
   }
 
-  /** Mirrors `state` in location.hash (sync-hash figures only), without a history entry. */
-  write(state) {
+  /**
+   * Mirrors `state` in location.hash (sync-hash figures only), without a history entry;
+   * `share`, a `net=` value, is appended (a link that carries the whole network).
+   */
+  write(state, share = null) {
     if (!this.syncsHash) return;
-    const hash = `#${toHash(state)}`;
+    const hash = `#${toHash(state)}${share ? `&net=${share}` : ""}`;
     if (location.hash !== hash) history.replaceState(history.state, "", hash);
     this.lastHash = location.hash;
   }

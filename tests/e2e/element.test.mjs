@@ -45,7 +45,7 @@ test("attributes configure each instance; instances are independent; only the ch
 
     // Training one does not touch the other (#b autoplays: pause it first).
     const snap = (el) => ({ steps: el.network.stepCount, w: Array.from(el.views.refresh().weights) });
-    const b0 = await on(page, "b", (el) => { el.pause(); return { steps: el.network.stepCount, w: Array.from(el.views.refresh().weights) }; });
+    const b0 = await on(page, "b", async (el) => { await el.pause(); return { steps: el.network.stepCount, w: Array.from(el.views.refresh().weights) }; });
     await on(page, "a", async (el) => { for (let i = 0; i < 5; i++) await el.stepOnce(); });
     assert.equal(await on(page, "a", (el) => el.network.stepCount), 5);
     assert.deepEqual(await on(page, "b", snap), b0);

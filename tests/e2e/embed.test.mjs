@@ -112,7 +112,7 @@ SITE["attributes.html"] = page(
   `<main>
   <h2 id="host-title">The host's own heading</h2>
   <div class="figure" id="hostile"><backprop-viz dataset="<img src=x onerror=alert(1)>" controls="play,<b>x</b>" autoplay></backprop-viz></div>
-  <div class="figure" id="bad"><backprop-viz layers="2,9,1" learning-rate="fast" activation="softmax" inspect="w-9-9-9"
+  <div class="figure" id="bad"><backprop-viz layers="2,65,1" learning-rate="fast" activation="softmax" inspect="w-9-9-9"
        height="tall" noise="-5" learningrate="0.3" controls="none"></backprop-viz></div>
   <div class="figure" id="good"><backprop-viz layers="2,1" controls="none"></backprop-viz></div>
   <p id="host-after">The host's own paragraph.</p>
@@ -180,7 +180,7 @@ test("the issue's snippet pasted twice under the CSP: two independent live netwo
     assert.equal(await stepCount(page, 0), paused, "the first does not train while out of view");
 
     // Own state: stepping one leaves the other's weights alone.
-    const other = await onInstance(page, 1, (el) => { el.pause(); return Array.from(el.views.refresh().weights); });
+    const other = await onInstance(page, 1, async (el) => { await el.pause(); return Array.from(el.views.refresh().weights); });
     const before = await onInstance(page, 0, (el) => Array.from(el.views.refresh().weights));
     await onInstance(page, 0, async (el) => { await el.stepOnce(); await el.stepOnce(); });
     assert.notDeepEqual(await onInstance(page, 0, (el) => Array.from(el.views.refresh().weights)), before);
@@ -317,7 +317,7 @@ test("bad and hostile attributes: a small text error inside that element naming 
     const hostile = page.locator("#hostile backprop-viz .notice");
     await hostile.waitFor({ state: "visible", ...WAIT });
     const text = await hostile.textContent();
-    assert.match(text, /dataset: unknown value "<img src=x onerror=alert\(1\)>"; allowed: one of circle, xor, gaussian, spiral, moons\. Using circle\./);
+    assert.match(text, /dataset: unknown value "<img src=x onerror=alert\(1\)>"; allowed: one of circle, xor, gaussian, spiral, moons, blobs3, spiral3, blobs4, quadrants4, regressPlane, regressGaussian, custom\. Using circle\./);
     assert.match(text, /controls: unknown name "<b>x<\/b>"; allowed: all, none, or a comma list of play, step, reset/);
     // Text, not markup: no element was made from the value, nothing was fetched, no alert ran.
     assert.equal(await onInstance(page, "#hostile backprop-viz", (el) => el.shadowRoot.querySelectorAll("img, b").length), 0);
@@ -332,7 +332,7 @@ test("bad and hostile attributes: a small text error inside that element naming 
 
     const bad = await page.locator("#bad backprop-viz .notice").textContent();
     for (const re of [
-      /layers: hidden layer 1 has 9 neurons, more than 8; allowed: a comma list of layer sizes, inputs first/,
+      /layers: layer size "65" is not a whole number from 1 to 64; allowed: a comma list of layer sizes, inputs first/,
       /learning-rate: "fast" is not a number; allowed: a number greater than 0, at most 10/,
       /activation: unknown value "softmax"; allowed: one of tanh, relu, leakyRelu, sigmoid, linear/,
       /noise: "-5" is out of range; allowed: a whole number from 0 to 50/,
