@@ -408,15 +408,23 @@ export class BackpropViz extends HTMLElement {
       this.messages.showAlert(`The WebAssembly engine could not be loaded: ${err?.message ?? err}`);
       return;
     }
+    // Removed while the engine loaded: build nothing now; inserting it again starts over.
+    if (this.lifecycle.tornDown) {
+      this.started = false;
+      return;
+    }
     this.#newSession();
+    const session = this.session;
     let built = false;
     if (share) built = await this.#openShare(share);
-    if (!built && src) built = await this.#loadSrc(src);
-    if (!built) {
+    if (!built && src && this.session === session) built = await this.#loadSrc(src);
+    if (!built && this.session === session) {
       if (this.state.dataset === "custom") this.state.dataset = "circle";
       this.#regenerateData();
       await this.#rebuild({ data: false });
     }
+    // Removed while it was being built: its teardown freed everything; start over if it comes back.
+    if (this.session !== session) return;
     this.layout.setLoading(false);
     if (!share) this.url.write(this.state);
     if (this.isConnected) this.loop.start();
@@ -439,10 +447,12 @@ export class BackpropViz extends HTMLElement {
 
   // Resolves once a snapshot of the current network has been drawn.
   #drawn() {
+    const session = this.session;
     return new Promise((resolve) => {
       const check = () => {
         if (this.session?.snapshot && this.drawnSnapshot === this.session.snapshot) resolve();
-        else requestAnimationFrame(check);
+        else if (this.session === session) requestAnimationFrame(check);
+        // else: removed meanwhile; `ready` resolves when it is built again.
       };
       this.loop.invalidate({ fetch: true });
       check();
@@ -454,6 +464,7 @@ export class BackpropViz extends HTMLElement {
     this.loop.pause();
     this.loop.stop();
     if (this.session?.info) this.savedState = stateFromViews(engineConfig(this.state), this.session.views);
+    else this.started = false; // never built: inserting it again starts from the beginning
     this.inspector.setFrozen(false);
     this.facade?.dispose();
     this.session?.close();
@@ -463,11 +474,20 @@ export class BackpropViz extends HTMLElement {
 
   // Inserted again after a teardown: the same network, from the state it was removed with.
   async #revive() {
+    if (!this.session && !this.savedState) {
+      // Torn down before it was ever built.
+      if (!this.started) {
+        this.started = true;
+        this.#init();
+      }
+      return;
+    }
     if (!this.runner) return;
     this.#newSession();
-    await this.#rebuild({ data: false, state: this.savedState });
+    const saved = this.savedState;
     this.savedState = null;
-    this.loop.start();
+    await this.#rebuild({ data: false, state: saved });
+    if (this.isConnected) this.loop.start();
   }
 
   // ---- the DOM ----------------------------------------------------------------------------------
@@ -556,7 +576,15 @@ export class BackpropViz extends HTMLElement {
     this.controls.setPhase(this.loop.phaseText());
   }
 
+  // The layer buttons sit over the diagram's columns: placed in the next drawn frame, when
+  // layout is done anyway (reading positions now would force a layout of its own).
   #layoutLayerBar() {
+    this.layerBarDirty = true;
+    this.loop.invalidate();
+  }
+
+  #placeLayerBar() {
+    this.layerBarDirty = false;
     this.controls.setLayers(this.state.layers, this.layout.layerColumns(this.state.layers, (s) => this.diagram.anchor(s)));
   }
 
@@ -1087,6 +1115,7 @@ export class BackpropViz extends HTMLElement {
         self.inspector.invalidate();
       },
       drawDiagram(anim) {
+        if (self.layerBarDirty) self.#placeLayerBar();
         self.frame.anim = anim;
         self.frame.views = self.session.views;
         self.diagram.draw(self.frame);

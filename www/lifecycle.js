@@ -48,9 +48,7 @@ export class Disposer {
 
   /** Undoes everything, newest first. */
   dispose() {
-    const all = [...this.undo].reverse();
-    this.undo.clear();
-    for (const f of all) f();
+    for (const once of [...this.undo].reverse()) once();
   }
 
   /** How many registrations are live. */

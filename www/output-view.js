@@ -576,6 +576,7 @@ export class OutputView {
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
     ctx.fillStyle = HALO;
+    if (this.cursorLabelWidth < 0) this.cursorLabelWidth = Math.ceil(ctx.measureText(this.cursorLabel).width) | 0;
     ctx.fillRect(this.px + 4, this.py + 4, this.cursorLabelWidth + 10, 17);
     ctx.fillStyle = INK;
     ctx.fillText(this.cursorLabel, this.px + 9, this.py + 13);
@@ -905,10 +906,10 @@ export class OutputView {
   #clampCursor() {
     this.cursorX1 = Math.min(this.xMax, Math.max(this.xMin, this.cursorX1));
     this.cursorX2 = Math.min(this.yMax, Math.max(this.yMin, this.cursorX2));
-    // Formatted here, on a key press, so that draw() never builds a string.
+    // Formatted here, on a key press, so that draw() never builds a string; measured when the
+    // cursor is first drawn (measuring resolves the canvas's font, which costs a style pass).
     this.cursorLabel = `x₁ ${this.cursorX1.toFixed(2)}, x₂ ${this.cursorX2.toFixed(2)}`;
-    this.ctx.font = FONT;
-    this.cursorLabelWidth = Math.ceil(this.ctx.measureText(this.cursorLabel).width) | 0;
+    this.cursorLabelWidth = -1;
   }
 
   #describe() {
