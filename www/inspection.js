@@ -245,8 +245,15 @@ export function activationOf(trace, L, j) {
   return L === 0 ? trace.input[j] : trace.layers[L - 1].a[j];
 }
 
+/**
+ * One output's share of the loss, as a function of its A alone (the others held fixed):
+ * bce `-y ln A - (1-y) ln(1-A)`, cce `-y ln A` (its term of `-sum_j y_j ln A_j`), squared
+ * `1/2 (A-y)^2`. Its slope in A is the `dL_dA` the engine reports for that output.
+ */
 export function lossFormula(loss, a, y) {
-  return loss === "bce" ? -y * Math.log(a) - (1 - y) * Math.log(1 - a) : 0.5 * (a - y) * (a - y);
+  if (loss === "bce") return -y * Math.log(a) - (1 - y) * Math.log(1 - a);
+  if (loss === "cce") return y === 0 ? 0 : -y * Math.log(a);
+  return 0.5 * (a - y) * (a - y);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,7 +264,16 @@ export function describeExample(example, ys, inputSize) {
   const input = Array.from(example.input ?? []);
   const names = inputSize === 2 ? ["x₁", "x₂"] : null;
   const x = names ? input.map((v, i) => `${names[i]} = ${formatNumber(v)}`).join(", ") : `x = (${input.map(formatNumber).join(", ")})`;
-  const y = ys.length === 1 ? `y = ${formatNumber(ys[0])}` : `y = (${ys.map(formatNumber).join(", ")})`;
+  const y = ys.length === 1 ? `y = ${formatNumber(ys[0])}` : `y = (${ys.map(formatNumber).join(", ")})${oneHotClass(ys) >= 0 ? `, class ${oneHotClass(ys)}` : ""}`;
   return `${example.label ? `${example.label}: ` : ""}${x}, ${y}`;
 }
 
+/** The class of a one-hot target row (a single 1, zeros elsewhere), or -1. */
+export function oneHotClass(ys) {
+  let c = -1;
+  for (let i = 0; i < ys.length; i++) {
+    if (ys[i] === 1 && c < 0) c = i;
+    else if (ys[i] !== 0) return -1;
+  }
+  return c;
+}

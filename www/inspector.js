@@ -1,5 +1,8 @@
 // The chain-rule inspector: the seed's derivation (../shared/seed/backprop-derivation.md) for one
-// weight, bias or neuron, with the network's real numbers filled in, rendered as MathML.
+// weight, bias or neuron, with the network's real numbers filled in, rendered as MathML. The
+// derivation's sigmoid + cross-entropy, and the same chain for a softmax output with
+// categorical cross-entropy (the Jacobian written out, and why it collapses to A - y too) and
+// for a linear output with squared error (regression).
 //
 //   const inspector = new Inspector(container, { onHighlight, onSelect, onFreeze });
 //   inspector.setLayers(layers, featureLabels);  // the network's shape, after any rebuild
@@ -24,7 +27,7 @@
 // colours are set through the CSSOM (element.style), and the CSS is a constructable
 // stylesheet, so the panel works under `style-src 'self'` and inside a shadow root.
 
-import { formatNumber, agreement, relDiff } from "./inspection.js";
+import { formatNumber, agreement, relDiff, oneHotClass } from "./inspection.js";
 
 export { formatNumber, parseNumber, agreement, FD_EPSILON, computeInspection } from "./inspection.js";
 
@@ -310,6 +313,11 @@ export const inspectorCss = String.raw`
 .insp-step-h math { font-size: 1em; }
 .insp-cap { margin: 0 0 6px; color: var(--insp-muted); font-size: 0.86em; }
 .insp-cap math { font-size: 1em; }
+.insp-cap.insp-sub { margin: 10px 0 2px; color: var(--insp-ink); }
+.insp-derive { margin: 8px 0 2px; padding: 6px 9px 4px; border-left: 3px solid var(--insp-rule); background: var(--insp-tint); border-radius: 0 6px 6px 0; }
+.insp-derive-line { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 6px; margin: 2px 0; }
+.insp-derive p { margin: 4px 0 2px; font-size: 0.9em; }
+.insp-derive p math { font-size: 1em; }
 
 .insp-eqs {
   display: grid;
@@ -422,7 +430,7 @@ const FEATURE_MATH = {
   sinX2: () => mrow(mi("sin"), paren(sub(mi("x"), mn(2)))),
 };
 const FEATURE_TEXT = { x1: "x₁", x2: "x₂", x1Squared: "x₁²", x2Squared: "x₂²", x1x2: "x₁x₂", sinX1: "sin(x₁)", sinX2: "sin(x₂)" };
-const ACT_NAME = { sigmoid: "sigmoid", tanh: "tanh", relu: "ReLU", leakyRelu: "leaky ReLU", linear: "linear" };
+const ACT_NAME = { sigmoid: "sigmoid", tanh: "tanh", relu: "ReLU", leakyRelu: "leaky ReLU", linear: "linear", softmax: "softmax" };
 
 // ---------------------------------------------------------------------------------------
 // The panel
@@ -817,7 +825,8 @@ function bare(x, slot) {
   return el;
 }
 
-const wrapNeg = (x, slot) => (x < 0 || !Number.isFinite(x) ? ["(", bare(x, slot), ")"] : [bare(x, slot)]);
+// A negative (or non-finite) factor in parentheses, kept on one line with them.
+const wrapNeg = (x, slot) => (x < 0 || !Number.isFinite(x) ? [h("span", { class: "insp-nowrap" }, "(", bare(x, slot), ")")] : [bare(x, slot)]);
 
 function step(n, titleKids, caption) {
   const sec = h("section", { class: "insp-step" });
@@ -873,6 +882,8 @@ function actSubst(act, z, slot) {
       return ["max(0, ", bare(z, slot), ")"];
     case "leakyRelu":
       return ["max(0.01 · ", ...wrapNeg(z, slot), ", ", bare(z, slot + "'"), ")"];
+    case "linear":
+      return [bare(z, slot)];
     default:
       return null;
   }
@@ -913,28 +924,8 @@ function buildBody(body, m, insp) {
   const head = headline(m);
   body.append(head);
 
-  // 1. The loss.
-  {
-    const sec = step(n++, ["The loss", h("span", { class: "insp-why" }, m.batch && m.traceLabel ? ` · ${m.traceLabel}` : "")], null);
-    const grid = h("div", { class: "insp-eqs" });
-    const out = depth;
-    const nOut = layers[out];
-    const A = sym("A", out, nOut > 1 ? "j" : 0);
-    const y = nOut > 1 ? sub(mi("y"), mi("j")) : mi("y");
-    let formula;
-    if (m.loss === "bce") {
-      formula = mrow(mo("−"), y, thin(), mi("ln"), thin(), A, mo("−"), paren(mn(1), mo("−"), y), thin(), mi("ln"), paren(mn(1), mo("−"), A));
-    } else {
-      formula = mrow(frac(mn(1), mn(2)), sup(paren(A, mo("−"), y), mn(2)));
-    }
-    if (nOut > 1) formula = mrow(under(mo("∑"), mi("j")), formula);
-    eqRow(grid, mi("L"), formula, null, t.loss, { kind: "value", slot: "loss", wide: true });
-    sec.append(grid);
-    if (m.loss === "bce" && m.output === "sigmoid") {
-      sec.append(h("p", { class: "insp-cap" }, "Binary cross-entropy, the loss the derivation starts from (the engine evaluates it in a form that stays finite when A rounds to 0 or 1)."));
-    }
-    body.append(sec);
-  }
+  // 1. The loss (and, for a softmax output, what its A's are).
+  body.append(lossStep(n++, m));
 
   // 2. Layer by layer, from the output down to the selected neuron's layer.
   for (let L = depth; L >= Math.max(P, 1); L--) {
@@ -944,7 +935,8 @@ function buildBody(body, m, insp) {
     const title = isOut ? ["Output layer ", math(null, layerTag(L)), ` · ${ACT_NAME[act]}`] : ["Hidden layer ", math(null, layerTag(L)), ` · ${ACT_NAME[act]}`];
     if (detail && layers[L] > 1) title.push(`, neuron ${L === P ? jP : 0}`);
     let caption;
-    if (isOut) caption = "Steps 1 and 2 of the derivation: how the loss changes with the output A, then with Z through the activation.";
+    if (isOut && isSoftmax(m)) caption = "Steps 1 and 2 of the derivation for a softmax output: how the loss changes with each output A, then with Z, where each A depends on every Z.";
+    else if (isOut) caption = "Steps 1 and 2 of the derivation: how the loss changes with the output A, then with Z through the activation.";
     else if (L === depth - 1) caption = "Step 5 of the derivation, one layer down: each neuron's ∂L/∂A collects ∂L/∂Z · W from every neuron it feeds.";
     else caption = "Step 5 again, one more layer down.";
     const sec = step(n++, title, caption);
@@ -1004,7 +996,7 @@ function buildBody(body, m, insp) {
     if (L >= 1) eqRow(grid, dd(mi("L"), sym("Z", L, j)), `${from}: how L changes with its input Z`, null, t.layers[L - 1].dL_dZ[j], { slot: `res.dL_dZ:${L}:${j}`, result: !m.batch });
     sec.append(grid);
     if (m.fd?.dZ) sec.append(fdBlock(m.fd.dZ, t.layers[L - 1].dL_dZ[j], "nZ", sym("Z", L, j), "", sym("b", L, j)));
-    if (m.fd?.dA) sec.append(fdBlock(m.fd.dA, dA, m.fd.dA.onFormula ? "nAout" : "nA", sym("A", L, j), "", L + 1));
+    if (m.fd?.dA) sec.append(fdBlock(m.fd.dA, dA, m.fd.dA.onFormula ? "nAout" : "nA", sym("A", L, j), "", m.fd.dA.onFormula ? m.loss : L + 1));
     const links = [];
     if (L >= 1) links.push([`bias b[${L}] ${j}`, { kind: "b", l: L - 1, j }]);
     if (L >= 1 && L < m.depth) links.push([`weight W[${L + 1}] 0,${j}`, { kind: "w", l: L, j: 0, k: j }]);
@@ -1019,6 +1011,274 @@ function buildBody(body, m, insp) {
     warn.dataset.shape = "head-sat";
     head.append(warn);
   }
+}
+
+// Which output layers have the derivation's fused dL/dZ = A - y: a sigmoid with binary
+// cross-entropy (the derivation itself) and a softmax with categorical cross-entropy.
+const fusedOutput = (m) => (m.output === "sigmoid" && m.loss === "bce") || (m.output === "softmax" && m.loss === "cce");
+const isSoftmax = (m) => m.output === "softmax";
+
+/** y, or y_j for a layer of several outputs. */
+const ySym = (K, j) => (K > 1 ? sub(mi("y"), idx(j)) : mi("y"));
+/** e raised to a power (Euler's e, upright). */
+const ePow = (...p) => sup(mi("e", { mathvariant: "normal" }), mrow(...p));
+
+// Step 1: the loss for this example, with its numbers.
+function lossStep(n, m) {
+  const { layers, depth } = m;
+  const t = m.trace;
+  const K = layers[depth];
+  const rec = t.layers[depth - 1];
+  const sec = step(n, ["The loss", h("span", { class: "insp-why" }, m.batch && m.traceLabel ? ` · ${m.traceLabel}` : "")], null);
+  const grid = h("div", { class: "insp-eqs" });
+  const A = (j) => sym("A", depth, j);
+  const j0 = K > 1 ? "j" : 0;
+  if (m.loss === "cce") {
+    softmaxLoss(sec, m);
+    return sec;
+  }
+  if (m.loss === "bce") {
+    let formula = mrow(mo("−"), ySym(K, "j"), thin(), mi("ln"), thin(), A(j0), mo("−"), paren(mn(1), mo("−"), ySym(K, "j")), thin(), mi("ln"), paren(mn(1), mo("−"), A(j0)));
+    if (K > 1) formula = mrow(under(mo("∑"), mi("j")), formula);
+    eqRow(grid, mi("L"), formula, null, t.loss, { kind: "value", slot: "loss", wide: true });
+    sec.append(grid);
+    if (m.output === "sigmoid") {
+      sec.append(h("p", { class: "insp-cap" }, "Binary cross-entropy, the loss the derivation starts from (the engine evaluates it in a form that stays finite when A rounds to 0 or 1)."));
+    }
+    return sec;
+  }
+  // Squared error: one half of (A - y)^2 per output, summed.
+  const half = (j) => mrow(frac(mn(1), mn(2)), sup(paren(A(j), mo("−"), ySym(K, j)), mn(2)));
+  const halfSubst = (j) => ["½(", bare(rec.a[j], `sub.a:${depth - 1}:${j}`), " − ", ...wrapNeg(t.target[j], `sub.y:${j}`), ")²"];
+  if (K === 1) {
+    eqRow(grid, mi("L"), half(0), halfSubst(0), t.loss, { kind: "value", slot: "loss", wide: true });
+  } else {
+    eqRow(grid, mi("L"), mrow(under(mo("∑"), mi("j")), half("j")), null, t.loss, { kind: "value", slot: "loss", wide: true });
+    for (let j = 0; j < K; j++) {
+      const d = rec.a[j] - t.target[j];
+      eqRow(grid, `${j === 0 ? "" : "+ "}j = ${j}`, half(j), halfSubst(j), 0.5 * d * d, { term: true, kind: "value", slot: `lossterm:${j}` });
+    }
+  }
+  sec.append(grid);
+  sec.append(h("p", { class: "insp-cap" }, `Squared error, the loss for a real-valued target: half the squared distance from the target${K > 1 ? ", for each output" : ""}, so its slope in A is simply A − y.`));
+  return sec;
+}
+
+// The loss of a softmax output, L = -sum_j y_j ln A_j, term by term, and the softmax that
+// makes the A's from the Z's: e^(Z_j) over the sum of e^(Z_k), each number shown.
+function softmaxLoss(sec, m) {
+  const { depth } = m;
+  const t = m.trace;
+  const ti = depth - 1;
+  const rec = t.layers[ti];
+  const K = m.layers[depth];
+  const y = t.target;
+  const A = (j) => sym("A", depth, j);
+  const grid = h("div", { class: "insp-eqs" });
+  // -y_j ln A_j, with 0 ln 0 = 0 (its limit): a class the example is not in adds nothing.
+  const terms = Array.from(rec.a, (a, j) => (y[j] === 0 ? 0 : -y[j] * Math.log(a)));
+  const literal = terms.reduce((s, x) => s + x, 0);
+  // The engine's loss is log-sum-exp minus sum y Z: the same number, unless some A rounded to 0.
+  const agrees = Number.isFinite(literal) && (relDiff(literal, t.loss) < 1e-6 || Math.abs(literal - t.loss) < 1e-12);
+  const formula = mrow(mo("−"), under(mo("∑"), mi("j")), ySym(K, "j"), thin(), mi("ln"), thin(), A("j"));
+  eqRow(grid, mi("L"), formula, null, agrees ? t.loss : literal, { kind: "value", slot: agrees ? "loss" : "loss.literal", wide: true });
+  for (let j = 0; j < K; j++) {
+    const f = mrow(mo("−"), ySym(K, j), thin(), mi("ln"), thin(), A(j));
+    eqRow(grid, `${j === 0 ? "" : "+ "}j = ${j}`, f, ["−", bare(y[j], `sub.y:${j}`), " · ln(", bare(rec.a[j], `sub.a:${ti}:${j}`), ")"], terms[j], { term: true, kind: "value", slot: `lossterm:${j}` });
+  }
+  sec.append(grid);
+  const c = oneHotClass(y);
+  const cap = h("p", { class: "insp-cap" }, "Categorical cross-entropy. ");
+  if (c >= 0) append(cap, ["With a one-hot y only the true class's term is left, ", math("inline", mrow(mi("L"), mo("="), mo("−"), mi("ln"), thin(), A(c))), `: small when the network gives class ${c} a high probability.`]);
+  else cap.append("Each output's term is weighted by its target probability.");
+  sec.append(cap);
+  if (!agrees) {
+    // Some A_j rounded to 0 where y_j > 0: ln 0 is -infinity, but the loss from Z is finite.
+    const zs = Array.from(rec.z);
+    const top = Math.max(...zs);
+    const lse = top + Math.log(zs.reduce((s, z) => s + Math.exp(z - top), 0));
+    const yz = zs.reduce((s, z, j) => s + (y[j] === 0 ? 0 : y[j] * z), 0);
+    const g2 = h("div", { class: "insp-eqs" });
+    const lseSym = mrow(mi("log"), thin(), under(mo("∑"), mi("k")), ePow(sym("Z", depth, "k")), mo("−"), under(mo("∑"), mi("j")), ySym(K, "j"), sym("Z", depth, "j"));
+    eqRow(g2, mi("L"), lseSym, [bare(lse, "lse"), " − ", ...wrapNeg(yz, "yz")], t.loss, { kind: "value", slot: "loss", wide: true, result: true });
+    const note = h("div", { class: "insp-note", role: "note" });
+    note.dataset.shape = "note-loss";
+    append(note, [
+      h("strong", null, "The engine computes the loss from Z"),
+      h("p", null, "An A with y > 0 rounded to 0 in 64-bit numbers, so its ln is −∞ and the formula above gives ", bare(literal), ". The engine writes the same loss in terms of Z (log-sum-exp), which has no ln of a tiny number and stays finite:"),
+      g2,
+    ]);
+    sec.append(note);
+  }
+
+  // What A is: the softmax of the Z's.
+  sec.append(h("p", { class: "insp-cap insp-sub" }, "Each A is the softmax of the layer's Z's: positive, and together summing to 1."));
+  const zs = Array.from(rec.z);
+  let shift = 0;
+  let ex = zs.map(Math.exp);
+  let sum = ex.reduce((s, x) => s + x, 0);
+  if (!(Number.isFinite(sum) && sum > 0)) {
+    // e^Z would overflow (or every one underflow): subtract the largest Z first, as the
+    // engine does; the ratio is unchanged.
+    shift = Math.max(...zs);
+    ex = zs.map((z) => Math.exp(z - shift));
+    sum = ex.reduce((s, x) => s + x, 0);
+  }
+  const pow = (k) => (shift ? ePow(sym("Z", depth, k), mo("−"), mi("m")) : ePow(sym("Z", depth, k)));
+  const g = h("div", { class: "insp-eqs" });
+  eqRow(g, A("j"), frac(pow("j"), mrow(under(mo("∑"), mi("k")), pow("k"))), null, null);
+  if (shift) eqRow(g, mi("m"), mrow(under(mi("max"), mi("k")), thin(), sym("Z", depth, "k")), null, shift, { kind: "value", slot: "zmax" });
+  eqRow(g, math("inline", mrow(under(mo("∑"), mi("k")), pow("k"))), null, null, sum, { kind: "value", slot: "expsum" });
+  for (let k = 0; k < K; k++) {
+    const subst = shift ? ["exp(", bare(zs[k], `sub.z:${ti}:${k}`), " − ", ...wrapNeg(shift, `sub.m:${k}`), ")"] : ["exp(", bare(zs[k], `sub.z:${ti}:${k}`), ")"];
+    eqRow(g, `${k === 0 ? "" : "+ "}k = ${k}`, pow(k), subst, ex[k], { term: true, kind: "value", slot: `exp:${k}` });
+  }
+  for (let k = 0; k < K; k++) {
+    eqRow(g, A(k), null, [bare(ex[k], `sub.exp:${k}`), " / ", bare(sum, `sub.expsum:${k}`)], rec.a[k], { kind: "value", slot: `a:${ti}:${k}` });
+  }
+  sec.append(g);
+  if (shift) sec.append(h("p", { class: "insp-cap" }, "Here e^Z would overflow, so the largest Z, m, is taken out of every exponent first, as the engine does: the ratio is unchanged."));
+}
+
+// A softmax output neuron j with categorical cross-entropy: every A_i depends on Z_j, so
+// dL/dZ_j = sum_i dL/dA_i * dA_i/dZ_j over the Jacobian's column j, written out term by
+// term from the engine's `jacobian` and `dL_dZ_unfused`, then beside it the simplification
+// A_j - y_j that the engine uses (its fused `dL_dZ`), and why the two are equal.
+function softmaxNeuronRows(sec, m, L, j) {
+  const t = m.trace;
+  const ti = L - 1;
+  const rec = t.layers[ti];
+  const K = m.layers[L];
+  const y = t.target;
+  const a = rec.a;
+  const jac = rec.jacobian;
+  const A = (i) => sym("A", L, i);
+  const Zj = () => sym("Z", L, j);
+
+  const g1 = h("div", { class: "insp-eqs" });
+  eqRow(g1, A(j), "its softmax, from step 1", null, a[j], { kind: "value", slot: `a:${ti}:${j}` });
+  eqRow(g1, ySym(K, j), "the target", null, y[j], { kind: "value", slot: `y:${j}` });
+  sec.append(g1);
+
+  // dL/dA_i for every output: the loss has one term per output.
+  const inl = (...k) => math("inline", mrow(...k));
+  sec.append(h("p", { class: "insp-cap insp-sub" }, [
+    "How the loss changes with each output ", inl(A("i")), " (step 1 of the derivation, for ", inl(mi("L"), mo("="), mo("−"), under(mo("∑"), mi("i")), ySym(K, "i"), thin(), mi("ln"), thin(), A("i")), "):",
+  ]));
+  const g2 = h("div", { class: "insp-eqs" });
+  eqRow(g2, dd(mi("L"), A("i")), mrow(mo("−"), frac(ySym(K, "i"), A("i"))), null, null);
+  for (let i = 0; i < K; i++) {
+    eqRow(g2, dd(mi("L"), A(i)), inl(mo("−"), ySym(K, i), mo("/", { lspace: "0.05em", rspace: "0.05em" }), A(i)), ["−", bare(y[i], `sub.y':${i}`), " / ", bare(a[i], `sub.a':${ti}:${i}`)], rec.dL_dA[i], { slot: `dL_dA:${ti}:${i}` });
+  }
+  sec.append(g2);
+
+  // Column j of the Jacobian.
+  sec.append(h("p", { class: "insp-cap insp-sub" }, [
+    "How each ", inl(A("i")), " changes with ", inl(Zj()), ": the A's share one denominator, ", inl(under(mo("∑"), mi("k")), ePow(sym("Z", L, "k"))), ", so each moves when any Z does. Column ", String(j), " of the softmax's Jacobian (δ is 1 where i = ", String(j), ", else 0):",
+  ]));
+  const g3 = h("div", { class: "insp-eqs" });
+  const delta = sub(mi("δ"), mrow(mi("i"), idx(j)));
+  eqRow(g3, dd(A("i"), Zj()), mrow(A("i"), paren(delta, mo("−"), A(j))), null, null);
+  for (let i = 0; i < K; i++) {
+    const diag = i === j;
+    const formula = diag ? mrow(A(j), paren(mn(1), mo("−"), A(j))) : mrow(mo("−"), A(i), thin(), A(j));
+    const subst = diag ? [bare(a[j], `sub.ja:${i}`), "(1 − ", bare(a[j], `sub.jb:${i}`), ")"] : ["−", bare(a[i], `sub.ja:${i}`), " · ", bare(a[j], `sub.jb:${i}`)];
+    eqRow(g3, dd(A(i), Zj()), math("inline", formula), subst, jac[i][j], { kind: "value", slot: `jac:${ti}:${i}:${j}` });
+  }
+  sec.append(g3);
+
+  // The chain rule over every output, term by term.
+  sec.append(h("p", { class: "insp-cap insp-sub" }, ["Step 2 of the derivation: the chain rule for ", inl(Zj()), " runs through every ", inl(A("i")), ", so it is a sum:"]));
+  const g4 = h("div", { class: "insp-eqs" });
+  const chain = () => mrow(under(mo("∑"), mi("i")), dd(mi("L"), A("i")), dot(), dd(A("i"), Zj()));
+  const unfused = rec.dL_dZ_unfused[j];
+  eqRow(g4, dd(mi("L"), Zj()), chain(), null, unfused, { slot: `unfused:${j}` });
+  for (let i = 0; i < K; i++) {
+    eqRow(g4, `${i === 0 ? "" : "+ "}i = ${i}`, mrow(ddSlash(mi("L"), sym("A", null, i)), dot(), ddSlash(sym("A", null, i), sym("Z", null, j))), [...wrapNeg(rec.dL_dA[i]), " · ", ...wrapNeg(jac[i][j])], rec.dL_dA[i] * jac[i][j], { term: true, slot: `jterm:${ti}:${i}:${j}` });
+  }
+  sec.append(g4);
+
+  // Side by side: the sum, and A - y.
+  const fused = rec.dL_dZ[j];
+  const sat = softmaxSaturation(a, rec.dL_dA, unfused, fused);
+  if (sat) m.saturated = true;
+  const compare = h("div", { class: "insp-compare" });
+  compare.dataset.shape = sat ? "sat" : "ok";
+  compare.append(
+    h("div", { class: `insp-form${sat ? " insp-broken" : ""}` }, h("span", { class: "insp-form-h" }, "the chain rule, unsimplified"), h("span", { class: "insp-form-line" }, math(null, chain()), h("span", null, "= ", num(unfused, "grad", `unfused.form:${j}`)))),
+    h("div", { class: "insp-form insp-engine" }, h("span", { class: "insp-form-h" }, "simplified · what the engine uses"), h("span", { class: "insp-form-line" }, math(null, mrow(A(j), mo("−"), ySym(K, j))), h("span", null, "= ", bare(a[j]), " − ", ...wrapNeg(y[j])), h("span", null, "= ", num(fused, "grad", `fused:${j}`)))),
+  );
+  sec.append(compare);
+  if (!sat) {
+    const diff = Math.abs(unfused - fused);
+    sec.append(h("p", { class: "insp-verdict" }, h("span", { class: "insp-ok" }, "✓ "), diff === 0 ? "Both forms give the same number." : ["Both forms agree (they differ by ", bare(diff), ", floating-point rounding)."]));
+  }
+  sec.append(collapseWhy(L, j, K, !!sat));
+  if (sat) sec.append(softmaxSaturationNote(sat, m, L, j));
+}
+
+// Why the sum over the Jacobian is A_j - y_j: the algebra, then the reason in words.
+function collapseWhy(L, j, K, saturated) {
+  const A = (i) => sym("A", L, i);
+  const y = (i) => ySym(K, i);
+  const delta = () => sub(mi("δ"), mrow(mi("i"), idx(j)));
+  const sumI = () => under(mo("∑"), mi("i"));
+  const box = h("div", { class: "insp-derive" });
+  box.append(h("span", { class: "insp-form-h" }, saturated ? "why they are equal in exact arithmetic" : "why they are equal"));
+  // Each piece is its own <math>, so the line can wrap on a phone.
+  const line = h("div", { class: "insp-derive-line" },
+    math(null, mrow(dd(mi("L"), sym("Z", L, j)), mo("="), sumI(), paren(mo("−"), frac(y("i"), A("i"))), dot(), A("i"), paren(delta(), mo("−"), A(j)))),
+    math(null, mrow(mo("="), mo("−", { form: "prefix" }), sumI(), y("i"), delta(), mo("+"), A(j), sumI(), y("i"))),
+    math(null, mrow(mo("="), mo("−", { form: "prefix" }), y(j), mo("+"), A(j), dot(), mn(1))),
+    math(null, mrow(mo("="), A(j), mo("−"), y(j))),
+  );
+  box.append(line);
+  const inl = (...k) => math("inline", mrow(...k));
+  box.append(h("p", null,
+    "The ", inl(A("i")), " of ", inl(mo("−"), y("i"), mo("/"), A("i")), " cancels the ", inl(A("i")), " in front of the Jacobian entry, leaving ",
+    inl(mo("−"), y("i"), paren(delta(), mo("−"), A(j))), ": the δ keeps only ", inl(mo("−"), y(j)), ", and the rest adds up to ", inl(A(j)),
+    " times the sum of the y's, which is 1 for a one-hot target. What is left, ", inl(A(j), mo("−"), y(j)), ", has no division by A, so it stays exact even where some A rounds to 0."));
+  return box;
+}
+
+// Does the unfused sum differ from A - y? Returns why, or null.
+function softmaxSaturation(a, dLdA, unfused, fused) {
+  const zeros = [];
+  for (let i = 0; i < a.length; i++) if (a[i] === 0) zeros.push(i);
+  if (zeros.length || !Number.isFinite(unfused) || dLdA.some((x) => !Number.isFinite(x))) return { kind: "nonfinite", zeros };
+  if (relDiff(unfused, fused) > 1e-9 && Math.abs(unfused - fused) > 1e-15) return { kind: "digits", rel: relDiff(unfused, fused) };
+  return null;
+}
+
+function softmaxSaturationNote(sat, m, L, j) {
+  const t = m.trace;
+  const rec = t.layers[L - 1];
+  const inl = (...k) => math("inline", mrow(...k));
+  const note = h("div", { class: "insp-note", role: "note" });
+  note.dataset.shape = `note-softmax-${sat.kind}`;
+  const first = h("p");
+  if (sat.kind === "nonfinite") {
+    const zs = Array.from(rec.z);
+    const top = Math.max(...zs);
+    const lse = top + Math.log(zs.reduce((s, z) => s + Math.exp(z - top), 0));
+    const i = sat.zeros.length ? sat.zeros[0] : rec.dL_dA.findIndex((x) => !Number.isFinite(x));
+    const names = sat.zeros.flatMap((k, q) => (q ? [", ", inl(sym("A", L, k))] : [inl(sym("A", L, k))]));
+    append(first, [
+      "Saturated: ", sat.zeros.length ? [...names, ` ${sat.zeros.length === 1 ? "rounds" : "round"} to 0 in 64-bit numbers (`] : "",
+      sat.zeros.length ? [inl(sym("A", L, i)), " is really e^(", bare(zs[i] - lse), "), below the smallest 64-bit number). "] : "",
+      "Then −y_i/A_i divides by zero: −∞ where y_i = 1, and −0/0 = NaN where y_i = 0; times the Jacobian's 0 that is NaN, so the unsimplified sum is ",
+      bare(rec.dL_dZ_unfused[j]), ".",
+    ]);
+  } else {
+    append(first, ["Nearly saturated: some A_i is so close to 0 or 1 that the unsimplified sum keeps only a few correct digits; it is off from A − y by a relative ", bare(sat.rel), "."]);
+  }
+  append(note, [
+    h("strong", null, "The two forms differ here"),
+    first,
+    h("p", null, "The simplification ", inl(dd(mi("L"), mi("Z")), mo("="), mi("A"), mo("−"), mi("y")), " = ", bare(rec.dL_dZ[j]),
+      " has no division, so it is exact and finite for every A. That is why the engine computes ∂L/∂Z as A − y (and the loss from Z), and why training stays finite when the softmax saturates."),
+  ]);
+  return note;
 }
 
 function layerTag(L) {
@@ -1050,6 +1310,10 @@ function neuronRows(sec, m, L, j) {
   const Z = sym("Z", L, j);
   const a = rec.a[j];
   const z = rec.z[j];
+  if (isOut && isSoftmax(m)) {
+    softmaxNeuronRows(sec, m, L, j);
+    return;
+  }
   const grid = h("div", { class: "insp-eqs" });
   eqRow(grid, A, actFormula(act, L, j), actSubst(act, z, `sub.z:${ti}:${j}`), a, { kind: "value", slot: `a:${ti}:${j}` });
 
@@ -1059,11 +1323,13 @@ function neuronRows(sec, m, L, j) {
     const ySym = m.layers[L] > 1 ? sub(mi("y"), mn(j)) : mi("y");
     eqRow(grid, ySym, "the target", null, y, { kind: "value", slot: `y:${j}` });
     const yS = () => (m.layers[L] > 1 ? sub(mi("y"), mn(j)) : mi("y"));
-    const formula =
-      m.loss === "bce"
-        ? mrow(mo("−"), frac(yS(), sym("A", L, j)), mo("+"), frac(mrow(mn(1), mo("−"), yS()), mrow(mn(1), mo("−"), sym("A", L, j))))
-        : mrow(sym("A", L, j), mo("−"), yS());
-    eqRow(grid, dd(mi("L"), A), formula, null, rec.dL_dA[j], { slot: `dL_dA:${ti}:${j}` });
+    const bce = m.loss === "bce";
+    const formula = bce
+      ? mrow(mo("−"), frac(yS(), sym("A", L, j)), mo("+"), frac(mrow(mn(1), mo("−"), yS()), mrow(mn(1), mo("−"), sym("A", L, j))))
+      : mrow(sym("A", L, j), mo("−"), yS());
+    // Squared error: dL/dA = A - y, a difference a reader can check.
+    const subst = bce ? null : [bare(a, `sub.a:${ti}:${j}`), " − ", ...wrapNeg(y, `sub.y:${j}`)];
+    eqRow(grid, dd(mi("L"), A), formula, subst, rec.dL_dA[j], { slot: `dL_dA:${ti}:${j}` });
   } else {
     sumRows(grid, m, L, j);
   }
@@ -1071,7 +1337,7 @@ function neuronRows(sec, m, L, j) {
   const d = dAdZParts(act, sym("A", L, j), z, a, ti, j);
   eqRow(grid, dd(A, Z), d.formula, d.subst ?? null, rec.dA_dZ[j], { kind: "value", slot: `dA_dZ:${ti}:${j}` });
 
-  const fusedForm = isOut && m.loss === "bce" && m.output === "sigmoid";
+  const fusedForm = isOut && fusedOutput(m);
   const unfused = rec.dL_dA[j] * rec.dA_dZ[j];
   const chain = mrow(dd(mi("L"), sym("A", L, j)), dot(), dd(sym("A", L, j), sym("Z", L, j)));
   if (!fusedForm) {
@@ -1094,7 +1360,7 @@ function neuronRows(sec, m, L, j) {
   sec.append(compare);
   if (!sat) {
     const diff = Math.abs(unfused - fused);
-    sec.append(h("p", { class: "insp-verdict" }, h("span", { class: "insp-ok" }, "✓ "), diff === 0 ? "Both forms give the same number, as the algebra of step 2 says." : `Both forms agree (they differ by ${formatNumber(diff)}, floating-point rounding), as the algebra of step 2 says.`));
+    sec.append(h("p", { class: "insp-verdict" }, h("span", { class: "insp-ok" }, "✓ "), diff === 0 ? "Both forms give the same number, as the algebra of step 2 says." : ["Both forms agree (they differ by ", bare(diff), ", floating-point rounding), as the algebra of step 2 says."]));
   } else {
     sec.append(saturationNote(sat, L, j, a, z, y, rec, unfused, fused));
   }
@@ -1171,25 +1437,44 @@ function layerTable(sec, m, L, insp) {
   const rec = t.layers[ti];
   const isOut = L === m.depth;
   const act = isOut ? m.output : m.hidden;
+  const softmax = isOut && isSoftmax(m);
   const i = "i";
   const grid = h("div", { class: "insp-eqs" });
   // The general formulas, once.
   if (isOut) {
     const y = sub(mi("y"), mi(i));
-    eqRow(grid, dd(mi("L"), sym("A", L, i)), m.loss === "bce" ? mrow(mo("−"), frac(y, sym("A", L, i)), mo("+"), frac(mrow(mn(1), mo("−"), sub(mi("y"), mi(i))), mrow(mn(1), mo("−"), sym("A", L, i)))) : mrow(sym("A", L, i), mo("−"), y), null, null);
+    const dLdA = m.loss === "bce"
+      ? mrow(mo("−"), frac(y, sym("A", L, i)), mo("+"), frac(mrow(mn(1), mo("−"), sub(mi("y"), mi(i))), mrow(mn(1), mo("−"), sym("A", L, i))))
+      : m.loss === "cce" ? mrow(mo("−"), frac(y, sym("A", L, i))) : mrow(sym("A", L, i), mo("−"), y);
+    eqRow(grid, dd(mi("L"), sym("A", L, i)), dLdA, null, null);
   } else {
     eqRow(grid, dd(mi("L"), sym("A", L, i)), mrow(under(mo("∑"), mi("r")), dd(mi("L"), sym("Z", L + 1, "r")), dot(), sym("W", L + 1, "r", i)), null, null);
   }
-  const dadz = { sigmoid: mrow(sym("A", L, i), paren(mn(1), mo("−"), sym("A", L, i))), tanh: mrow(mn(1), mo("−"), sup(paren(sym("A", L, i)), mn(2))), relu: mtext("1\u00a0if Z\u00a0>\u00a00, else\u00a00"), leakyRelu: mtext("1\u00a0if Z\u00a0>\u00a00, else\u00a00.01"), linear: mn(1) }[act];
-  eqRow(grid, dd(sym("A", L, i), sym("Z", L, i)), dadz, null, null);
-  const fusedForm = isOut && m.loss === "bce" && m.output === "sigmoid";
-  eqRow(grid, dd(mi("L"), sym("Z", L, i)), fusedForm ? mrow(sym("A", L, i), mo("−"), sub(mi("y"), mi(i))) : mrow(dd(mi("L"), sym("A", L, i)), dot(), dd(sym("A", L, i), sym("Z", L, i))), null, null);
+  if (softmax) {
+    // dA/dZ is a K x K matrix: each A_r depends on every Z_i.
+    const delta = sub(mi("δ"), mrow(mi("r"), mi(i)));
+    eqRow(grid, dd(sym("A", L, "r"), sym("Z", L, i)), mrow(sym("A", L, "r"), paren(delta, mo("−"), sym("A", L, i))), null, null);
+    eqRow(grid, dd(mi("L"), sym("Z", L, i)), mrow(under(mo("∑"), mi("r")), dd(mi("L"), sym("A", L, "r")), dot(), dd(sym("A", L, "r"), sym("Z", L, i)), mo("="), sym("A", L, i), mo("−"), sub(mi("y"), mi(i))), null, null, { wide: true });
+  } else {
+    const dadz = { sigmoid: mrow(sym("A", L, i), paren(mn(1), mo("−"), sym("A", L, i))), tanh: mrow(mn(1), mo("−"), sup(paren(sym("A", L, i)), mn(2))), relu: mtext("1\u00a0if Z\u00a0>\u00a00, else\u00a00"), leakyRelu: mtext("1\u00a0if Z\u00a0>\u00a00, else\u00a00.01"), linear: mn(1) }[act];
+    eqRow(grid, dd(sym("A", L, i), sym("Z", L, i)), dadz, null, null);
+    const fusedForm = isOut && fusedOutput(m);
+    eqRow(grid, dd(mi("L"), sym("Z", L, i)), fusedForm ? mrow(sym("A", L, i), mo("−"), sub(mi("y"), mi(i))) : mrow(dd(mi("L"), sym("A", L, i)), dot(), dd(sym("A", L, i), sym("Z", L, i))), null, null);
+  }
   sec.append(grid);
+  if (softmax) {
+    sec.append(h("p", { class: "insp-cap" }, [
+      `Here ∂A/∂Z is not one number per neuron but a ${m.layers[L]} × ${m.layers[L]} matrix (δ is 1 where r = i, else 0): the softmax's A's share one denominator, so each depends on every Z. The chain rule for each `,
+      math("inline", sym("Z", L, i)), " sums over all outputs, and with cross-entropy the sum collapses to A − y. Select an output neuron to see its terms.",
+    ]));
+  }
 
   const head = (kids) => h("th", { scope: "col" }, kids);
   const cols = [head(math(null, mi(i))), head(math(null, sym("A", L, i)))];
   if (isOut) cols.push(head(math(null, sub(mi("y"), mi(i)))));
-  cols.push(head(math(null, dd(mi("L"), sym("A", L, i)))), head(math(null, dd(sym("A", L, i), sym("Z", L, i)))), head(math(null, dd(mi("L"), sym("Z", L, i)))));
+  cols.push(head(math(null, dd(mi("L"), sym("A", L, i)))));
+  if (!softmax) cols.push(head(math(null, dd(sym("A", L, i), sym("Z", L, i)))));
+  cols.push(head(math(null, softmax ? mrow(dd(mi("L"), sym("Z", L, i)), mo("="), sym("A", L, i), mo("−"), sub(mi("y"), mi(i))) : dd(mi("L"), sym("Z", L, i)))));
   const tbody = h("tbody");
   for (let r = 0; r < m.layers[L]; r++) {
     const link = h("button", { type: "button", class: "insp-link", "aria-label": `Inspect ${neuronText(L, r, m.layers, m.featureLabels)}` }, String(r));
@@ -1200,16 +1485,22 @@ function layerTable(sec, m, L, insp) {
     });
     const cells = [h("td", null, link), h("td", null, num(rec.a[r], "value", `a:${ti}:${r}`))];
     if (isOut) cells.push(h("td", null, bare(t.target[r], `y:${r}`)));
-    cells.push(h("td", null, num(rec.dL_dA[r], "grad", `dL_dA:${ti}:${r}`)), h("td", null, bare(rec.dA_dZ[r], `dA_dZ:${ti}:${r}`)), h("td", null, num(rec.dL_dZ[r], "grad", `dL_dZ:${ti}:${r}`)));
+    cells.push(h("td", null, num(rec.dL_dA[r], "grad", `dL_dA:${ti}:${r}`)));
+    if (!softmax) cells.push(h("td", null, bare(rec.dA_dZ[r], `dA_dZ:${ti}:${r}`)));
+    cells.push(h("td", null, num(rec.dL_dZ[r], "grad", `dL_dZ:${ti}:${r}`)));
     tbody.append(h("tr", null, cells));
     if (isOut && m.loss === "bce" && m.output === "sigmoid") {
       const unfused = rec.dL_dA[r] * rec.dA_dZ[r];
       if (saturation(rec.a[r], t.target[r], rec.dL_dA[r], rec.dA_dZ[r], unfused, rec.dL_dZ[r])) m.saturated = true;
     }
+    if (softmax && softmaxSaturation(rec.a, rec.dL_dA, rec.dL_dZ_unfused[r], rec.dL_dZ[r])) m.saturated = true;
   }
   sec.append(h("div", { class: "insp-table-wrap" }, h("table", { class: "insp-table" }, h("thead", null, h("tr", null, cols)), tbody)));
   if (isOut && m.saturated) {
-    const note = h("p", { class: "insp-note", role: "note" }, "An output here is saturated (A rounds to 0 or 1): the unsimplified ∂L/∂A · ∂A/∂Z is not finite or loses digits, while ∂L/∂Z = A − y stays exact; the engine uses A − y. Select that output neuron for the details.");
+    const text = softmax
+      ? "An output here is saturated (some A rounds to 0): −y/A is not finite and the unsimplified sum over the Jacobian is NaN, while ∂L/∂Z = A − y stays exact; the engine uses A − y. Select an output neuron for the details."
+      : "An output here is saturated (A rounds to 0 or 1): the unsimplified ∂L/∂A · ∂A/∂Z is not finite or loses digits, while ∂L/∂Z = A − y stays exact; the engine uses A − y. Select that output neuron for the details.";
+    const note = h("p", { class: "insp-note", role: "note" }, text);
     note.dataset.shape = "note-table";
     sec.append(note);
   }
@@ -1229,7 +1520,9 @@ function fdBlock(fd, backprop, what, paramSym, suffix, extra) {
     how = `A cannot be nudged directly, but moving A by ε moves each Z in layer ${extra} by W·ε, so the copy nudges each of their biases by W·ε.`;
   } else if (what === "nAout") {
     lhsMath = frac(mrow(L, paren(clonePs(), mo("+"), e), mo("−"), L, paren(clonePs(), mo("−"), e)), mrow(mn(2), e));
-    how = "Checked on the loss formula itself, evaluated at A ± ε.";
+    how = extra === "cce"
+      ? "Checked on the loss formula itself, −Σ y ln A evaluated at A ± ε with the other outputs held where they are (in the network one output cannot move alone: the softmax's A's always sum to 1)."
+      : "Checked on the loss formula itself, evaluated at A ± ε.";
   } else if (what === "nZ") {
     lhsMath = frac(mrow(L, paren(extra.cloneNode(true), mo("+"), e), mo("−"), L, paren(extra.cloneNode(true), mo("−"), e)), mrow(mn(2), e));
     how = "Z moves one for one with its bias, so nudging the bias measures ∂L/∂Z.";
@@ -1249,7 +1542,7 @@ function fdBlock(fd, backprop, what, paramSym, suffix, extra) {
     ` with backprop${suffix ? " " + suffix : ""}. `,
     `ε = 10⁻⁵ · max(1, |${pname}|) = `,
     h("span", { class: "insp-nowrap" }, bare(fd.eps), ","),
-    ` nudging ${pname} on a copy of the network.`,
+    what === "nAout" ? ` nudging ${pname} in the formula.` : ` nudging ${pname} on a copy of the network.`,
     how ? ` ${how}` : "",
   ]);
   verdict.dataset.agree = a.ok ? "yes" : "no";
@@ -1286,7 +1579,7 @@ function batchSection(n, m) {
     const { l, k } = sel;
     cols = [head("example"), head(math(null, dLdZ)), head(math(null, sym("A", l, k))), head(math(null, dd(mi("L"), sym("W", l + 1, j, k))))];
     cells = (t) => [t.layers[l].dL_dZ[j], l === 0 ? t.input[k] : t.layers[l - 1].a[k], t.layers[l].dL_dW[j][k]];
-  } else if (sel.kind === "b" && P === m.depth && m.loss === "bce" && m.output === "sigmoid") {
+  } else if (sel.kind === "b" && P === m.depth && fusedOutput(m)) {
     // The output bias: dL/db = dL/dZ = A - y, example by example.
     const y = m.layers[P] > 1 ? sub(mi("y"), mn(j)) : mi("y");
     cols = [head("example"), head(math(null, sym("A", P, j))), head(math(null, y)), head(math(null, mrow(dd(mi("L"), sym("b", P, j)), mo("="), sym("A", P, j), mo("−"), y)))];
@@ -1301,7 +1594,7 @@ function batchSection(n, m) {
     cols = [head("example"), head(math(null, sym("A", 0, j))), head(math(null, dd(mi("L"), sym("A", 0, j))))];
     cells = (t) => [t.input[j], t.layers[0].dL_dAprev[j]];
   }
-  const kinds = sel.kind === "w" ? ["grad", "value", "grad"] : sel.kind === "b" ? (cols.length === 4 && m.loss === "bce" && P === m.depth ? ["value", "value", "grad"] : ["grad", "value", "grad"]) : P >= 1 ? ["grad", "grad"] : ["value", "grad"];
+  const kinds = sel.kind === "w" ? ["grad", "value", "grad"] : sel.kind === "b" ? (P === m.depth && fusedOutput(m) ? ["value", "value", "grad"] : ["grad", "value", "grad"]) : P >= 1 ? ["grad", "grad"] : ["value", "grad"];
   const tbody = h("tbody");
   const sums = new Array(cols.length - 1).fill(0);
   cols[0].textContent = "n";

@@ -1,5 +1,6 @@
 // The chain-rule inspector (www/inspector.js) in its fixture (tests/e2e/fixtures/inspector.html):
-// a real 2-4-2-1 tanh/sigmoid/bce network trained on the circle data, the panel in a shadow
+// a real 2-4-2-1 tanh/sigmoid/bce network trained on the circle data (and a 2-4-3 softmax/cce
+// one on three blobs, and a linear/squared one on a regression plane), the panel in a shadow
 // root, served under the CSP that <backprop-viz> must live with. Every number the panel shows
 // is read back from the DOM and compared with net.trace() computed in the page, and every
 // test fails on any console error (a CSP violation is one).
@@ -8,6 +9,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import fs from "node:fs";
 import { openPage, assertNoErrors, SCREENSHOT_DIR, useServerAndBrowser, EMBED_CSP } from "./harness.mjs";
+import { collectRelations, checkRelations } from "./arithmetic.mjs";
 
 const CSP = EMBED_CSP;
 const env = useServerAndBrowser({ headers: () => ({ "Content-Security-Policy": CSP }) });
@@ -557,4 +559,346 @@ test("the demo page opens the inspector from the URL: index.html#inspect=w-1-0-0
   } finally {
     await close();
   }
+});
+
+// ---------------------------------------------------------------------------------------
+// Multiclass: a softmax output with categorical cross-entropy (issue 9), and regression
+// ---------------------------------------------------------------------------------------
+
+const SOFTMAX = "layers=2,4,3&output=softmax&loss=cce&data=blobs3";
+
+/** Every relation the panel shows (tests/e2e/arithmetic.mjs), and the ones that fail. */
+async function arithmetic(page) {
+  const read = await page.evaluate(collectRelations, "#host");
+  return { ...read, failures: checkRelations(read.relations), kinds: new Set(read.relations.map((r) => r.kind)) };
+}
+
+function assertArithmetic(a, what) {
+  assert.deepEqual(a.failures.map((f) => `${f.where}: ${f.why}`), [], `${what}: relations that do not hold`);
+}
+
+const panelText = (page, selector = ".insp-body") => page.evaluate((s) => document.getElementById("host").shadowRoot.querySelector(s)?.textContent ?? "", selector);
+
+test("softmax output neuron: the loss, the softmax, dL/dA, the Jacobian column and its term-by-term sum, beside A - y", async () => {
+  // Training point #0 is class 2: for output neuron 0, y_0 = 0.
+  const { page, errors, close } = await openFixture(`${SOFTMAX}&inspect=n-2-0&example=0&width=560`, { viewport: { width: 1280, height: 900 } });
+  try {
+    const slots = await readSlots(page);
+    const { trace } = await traceInPage(page);
+    const out = trace.layers[1];
+    const y = trace.target;
+    assert.deepEqual(y, [0, 0, 1], "training point #0 is class 2");
+    // The loss, term by term, and the softmax from the Z's.
+    await assertShown(page, slots, "loss", trace.loss);
+    // e^Z and ln as the page's Math computes them (Node's may differ in the last bit).
+    const { exps, lns } = await page.evaluate((t) => ({ exps: t.z.map(Math.exp), lns: t.a.map(Math.log) }), out);
+    let ex = 0;
+    for (let k = 0; k < 3; k++) {
+      await assertShown(page, slots, `lossterm:${k}`, y[k] === 0 ? 0 : -y[k] * lns[k]);
+      await assertShown(page, slots, `exp:${k}`, exps[k]);
+      await assertShown(page, slots, `a:1:${k}`, out.a[k]);
+      ex += exps[k];
+    }
+    await assertShown(page, slots, "expsum", ex);
+    assert.ok(relClose(-Math.log(out.a[2]), trace.loss, 1e-12), "L = -ln A_2 for class 2");
+    // dL/dA_i = -y_i/A_i for every output, and column 0 of the Jacobian.
+    const j = 0;
+    let sum = 0;
+    for (let i = 0; i < 3; i++) {
+      await assertShown(page, slots, `dL_dA:1:${i}`, out.dL_dA[i]);
+      await assertShown(page, slots, `jac:1:${i}:${j}`, out.jacobian[i][j]);
+      assert.ok(relClose(out.jacobian[i][j], out.a[i] * ((i === j ? 1 : 0) - out.a[j]), 1e-12), `dA_${i}/dZ_${j} = A_${i}(delta - A_${j})`);
+      const term = out.dL_dA[i] * out.jacobian[i][j];
+      await assertShown(page, slots, `jterm:1:${i}:${j}`, term);
+      sum += term;
+    }
+    // The sum is the engine's unfused chain; the simplification is its fused A - y.
+    await assertShown(page, slots, `unfused:${j}`, out.dL_dZ_unfused[j]);
+    assert.ok(relClose(sum, out.dL_dZ_unfused[j], 1e-12), `the terms add up to dL_dZ_unfused (${sum} vs ${out.dL_dZ_unfused[j]})`);
+    await assertShown(page, slots, `fused:${j}`, out.dL_dZ[j]);
+    assert.ok(relClose(out.dL_dZ[j], out.a[j] - y[j], 1e-15), "dL_dZ = A - y");
+    assert.ok(relClose(out.dL_dZ_unfused[j], out.dL_dZ[j], 1e-9), "the two forms agree");
+    await assertShown(page, slots, `res.dL_dZ:2:${j}`, out.dL_dZ[j]);
+    await assertShown(page, slots, `res.dL_dA:2:${j}`, out.dL_dA[j]);
+
+    const text = await panelText(page);
+    assert.match(text, /Output layer \[2\] · softmax, neuron 0/);
+    assert.match(text, /Both forms (give the same number|agree)/);
+    const why = await panelText(page, ".insp-derive");
+    assert.match(why, /why they are equal/i);
+    assert.match(why, /cancels/);
+    assert.match(why, /sum of the y's, which is 1 for a one-hot target/);
+    assert.doesNotMatch(text, /saturated/i);
+    // Finite differences: dL/dZ through the bias, dL/dA on the cross-entropy formula.
+    const fdZ = await fdAgrees(page, "nZ");
+    assert.equal(fdZ.agree, "yes", fdZ.text);
+    assert.ok(relClose(Number(fdZ.title), out.dL_dZ[j], 1e-6), `FD ${fdZ.title} vs ${out.dL_dZ[j]}`);
+    const fdA = await fdAgrees(page, "nAout");
+    assert.equal(fdA.agree, "yes", fdA.text);
+    assert.match(fdA.text, /−Σ y ln A/);
+
+    const a = await arithmetic(page);
+    assertArithmetic(a, "softmax output neuron");
+    for (const kind of ["-y·ln(a)", "exp", "div", "mul", "a(d-b)", "sub", "sum"]) assert.ok(a.kinds.has(kind), `the panel shows a ${kind} relation (${[...a.kinds]})`);
+    assert.ok(a.relations.length >= 20, `${a.relations.length} relations`);
+    await shot(page, "softmax-neuron");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("softmax output weight: dL/dW = (A - y) A_prev, with the true class's chain (y_j = 1) and a finite difference", async () => {
+  const { page, errors, close } = await openFixture(`${SOFTMAX}&inspect=w-2-2-1&example=0`);
+  try {
+    const slots = await readSlots(page);
+    const { trace, weights } = await traceInPage(page);
+    const [l0, out] = trace.layers;
+    await assertShown(page, slots, "W:1:2:1", weights[1][2][1]);
+    await assertShown(page, slots, "Aprev:1:1", l0.a[1]);
+    await assertShown(page, slots, "dL_dW:1:2:1", out.dL_dW[2][1]);
+    assert.ok(relClose(out.dL_dW[2][1], (out.a[2] - 1) * l0.a[1], 1e-14), "dL/dW = (A - y) A_prev");
+    await assertShown(page, slots, "unfused:2", out.dL_dZ_unfused[2]);
+    await assertShown(page, slots, "fused:2", out.dL_dZ[2]);
+    for (let i = 0; i < 3; i++) await assertShown(page, slots, `jac:1:${i}:2`, out.jacobian[i][2]);
+    const fd = await fdAgrees(page, "w");
+    assert.equal(fd.agree, "yes", fd.text);
+    assert.ok(fd.digits >= 6, `finite difference agrees to ${fd.digits} digits`);
+    const steps = await page.evaluate(() => Array.from(document.getElementById("host").shadowRoot.querySelectorAll(".insp-step-h"), (h) => h.textContent));
+    assert.deepEqual(steps.length, 3, steps.join(" | "));
+    assert.match(steps[1], /Output layer.*softmax, neuron 2/);
+    const hl = await page.evaluate(() => window.fixture.state.highlight);
+    assert.deepEqual(hl, { edges: [[1, 2, 1]], neurons: [[1, 1], [2, 2]] });
+    assertArithmetic(await arithmetic(page), "softmax output weight");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("softmax hidden weight: the output layer's table has A, y, dL/dA and dL/dZ = A - y, and says dA/dZ is a matrix", async () => {
+  const { page, errors, close } = await openFixture(`${SOFTMAX}&inspect=w-1-1-0&example=5`);
+  try {
+    const slots = await readSlots(page);
+    const { trace, weights } = await traceInPage(page);
+    const [l0, out] = trace.layers;
+    for (let i = 0; i < 3; i++) {
+      await assertShown(page, slots, `a:1:${i}`, out.a[i]);
+      await assertShown(page, slots, `y:${i}`, trace.target[i]);
+      await assertShown(page, slots, `dL_dA:1:${i}`, out.dL_dA[i]);
+      await assertShown(page, slots, `dL_dZ:1:${i}`, out.dL_dZ[i]);
+      assert.equal(slots[`dA_dZ:1:${i}`], undefined, "no dA/dZ column: it is a matrix");
+    }
+    const table = await page.evaluate(() => {
+      const root = document.getElementById("host").shadowRoot;
+      const t = root.querySelector(".insp-table");
+      return { cols: t.querySelectorAll("thead th").length, caption: t.closest(".insp-step").textContent };
+    });
+    assert.equal(table.cols, 5, "i, A, y, dL/dA, dL/dZ = A - y");
+    assert.match(table.caption, /3 × 3 matrix/);
+    assert.match(table.caption, /collapses to A − y/);
+    // Hidden neuron 1: dL/dA sums dL/dZ * W over the three outputs.
+    let sum = 0;
+    for (let r = 0; r < 3; r++) {
+      const term = out.dL_dZ[r] * weights[1][r][1];
+      await assertShown(page, slots, `term:1:${r}:1`, term);
+      sum += term;
+    }
+    assert.ok(relClose(sum, l0.dL_dA[1], 1e-14));
+    await assertShown(page, slots, "dL_dW:0:1:0", l0.dL_dW[1][0]);
+    const fd = await fdAgrees(page, "w");
+    assert.equal(fd.agree, "yes", fd.text);
+    assert.ok(relClose(Number(fd.title), l0.dL_dW[1][0], 1e-5));
+    assertArithmetic(await arithmetic(page), "softmax hidden weight");
+
+    // The same for a hidden neuron, and the batch mean of an output bias.
+    await page.evaluate(() => window.fixture.select("n-1-3"));
+    for (const what of ["nZ", "nA"]) assert.equal((await fdAgrees(page, what)).agree, "yes", what);
+    await page.evaluate(() => {
+      window.fixture.select("b-2-1");
+      window.fixture.setBatch(true);
+    });
+    const s2 = await readSlots(page);
+    const eb = await page.evaluate(() => window.fixture.net.gradients().dL_db[1][1]);
+    assert.ok(relClose(Number(s2["batch.result"].title), eb, 1e-12), "the batch mean is the engine's dL/db");
+    const head = await page.evaluate(() => Array.from(document.getElementById("host").shadowRoot.querySelectorAll(".insp-step:last-of-type thead th"), (th) => th.textContent));
+    assert.match(head.at(-1), /A.*−.*y/, "the output bias's batch table shows dL/db = A - y");
+    assert.equal((await fdAgrees(page, "b")).agree, "yes", "the batch's finite difference");
+    assertArithmetic(await arithmetic(page), "softmax batch");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("softmax while training plays: every shown relation holds, for each kind of selection", async () => {
+  const { page, errors, close } = await openFixture(`${SOFTMAX}&inspect=n-2-1&example=4&steps=0&lr=0.3&autoplay=1`);
+  try {
+    const renders = () => page.evaluate(() => Number(document.getElementById("host").shadowRoot.querySelector(".insp").dataset.renders));
+    const statuses = new Set();
+    let total = 0;
+    for (const sel of ["n-2-1", "w-2-0-3", "b-2-2", "w-1-2-1", "n-1-0", "n-0-1"]) {
+      await page.evaluate((s) => window.fixture.select(s), sel);
+      for (let i = 0; i < 4; i++) {
+        // Wait for the panel to show new numbers rather than for a fixed time.
+        const r = await renders();
+        await page.waitForFunction((n) => Number(document.getElementById("host").shadowRoot.querySelector(".insp").dataset.renders) > n, r, { timeout: 30_000 });
+        const a = await arithmetic(page);
+        assertArithmetic(a, `playing, inspect=${sel}, ${a.status}`);
+        assert.ok(a.relations.length >= 10, `${sel}: ${a.relations.length} relations`);
+        total += a.relations.length;
+        statuses.add(a.status);
+      }
+    }
+    assert.ok(statuses.size >= 6, `the numbers followed training (${[...statuses].join(", ")})`);
+    assert.ok(total >= 300, `${total} relations checked`);
+    await page.evaluate(() => window.fixture.play(false));
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("saturated softmax: an output rounds to 0, -y/A is infinite and the unfused sum NaN; the panel says why, and A - y stays finite", async () => {
+  // Output bias 800: A_0 = 1, A_1 = A_2 = 0 exactly. Class 2: confidently wrong.
+  const { page, errors, close } = await openFixture(`${SOFTMAX}&inspect=n-2-2&saturate=1&target=2`);
+  try {
+    const slots = await readSlots(page);
+    const { trace } = await traceInPage(page);
+    const out = trace.layers[1];
+    assert.deepEqual(Array.from(out.a), [1, 0, 0]);
+    assert.equal(slots["a:1:0"].text, "1");
+    assert.equal(slots["a:1:2"].text, "0");
+    assert.equal(slots["dL_dA:1:2"].text, "−∞", "-1/0");
+    assert.equal(slots["dL_dA:1:1"].text, "NaN", "-0/0");
+    assert.equal(slots["unfused:2"].text, "NaN");
+    assert.equal(slots["fused:2"].text, "−1", "A - y = 0 - 1");
+    await assertShown(page, slots, "fused:2", out.dL_dZ[2]);
+    // The loss: the literal formula is infinite, the engine's (from Z) is not.
+    assert.ok(Number.isFinite(trace.loss) && trace.loss > 100, `a confidently wrong answer costs about max Z - Z_y (${trace.loss})`);
+    await assertShown(page, slots, "loss", trace.loss);
+    assert.equal(slots["loss.literal"].text, "∞");
+    assert.match(await panelText(page, "[data-shape=note-loss]"), /log-sum-exp/);
+    const note = await panelText(page, "[data-shape=note-softmax-nonfinite]");
+    assert.match(note, /round to 0/);
+    assert.match(note, /divides by zero/);
+    assert.match(note, /NaN/);
+    assert.match(note, /engine computes ∂L\/∂Z as A − y/);
+    assert.match(note, /stays finite/);
+    assert.match(await panelText(page, ".insp-headline"), /saturated/);
+    assert.match(await page.evaluate(() => document.getElementById("host").shadowRoot.querySelector("[aria-live]").textContent), /saturated/);
+    assert.equal((await fdAgrees(page, "nZ")).agree, "yes", "dL/dZ = -1 checked through the bias");
+    // What the panel shows still holds, in IEEE arithmetic: -1/0 = -inf, -0/0 = NaN, NaN * 0 = NaN.
+    const a = await arithmetic(page);
+    assertArithmetic(a, "saturated softmax");
+    assert.ok(a.kinds.has("exp(a-b)"), "e^Z would overflow: the largest Z is taken out first");
+    await shot(page, "softmax-saturated");
+
+    // The saturated class is the right one: the loss is finite both ways, the sum is still NaN.
+    await page.goto(`${env.server.url}tests/e2e/fixtures/inspector.html?${SOFTMAX}&inspect=w-1-0-0&saturate=1&target=0`);
+    await page.waitForSelector("body[data-ready=yes]");
+    const s2 = await readSlots(page);
+    assert.equal(s2["loss.literal"], undefined, "-ln 1 = 0 is the loss");
+    assert.ok(await panelText(page, "[data-shape=note-table]"), "the output layer's table notes the saturation");
+    assert.equal((await fdAgrees(page, "w")).agree, "yes");
+    assertArithmetic(await arithmetic(page), "saturated softmax, hidden weight");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("softmax at 360 px: the chain fits the phone's width and every relation still reads", async () => {
+  const { page, errors, close } = await openFixture(`${SOFTMAX}&inspect=w-2-2-1&example=0&width=full`, { viewport: { width: 360, height: 740 } });
+  try {
+    const overflow = await page.evaluate(() => {
+      const root = document.getElementById("host").shadowRoot;
+      const box = root.querySelector(".insp").getBoundingClientRect();
+      const out = [];
+      for (const el of root.querySelectorAll(".insp-row, .insp-compare, .insp-derive, .insp-check, .insp-note, .insp-head, .insp-cap")) {
+        const r = el.getBoundingClientRect();
+        if (r.right > box.right + 0.5) out.push(`${el.className} ${Math.round(r.right - box.right)}px`);
+      }
+      // A substitution broken inside a number or a factor is hard to read: each must be on one line
+      // or break only at its spaces.
+      const broken = [];
+      for (const s of root.querySelectorAll(".insp-subst .insp-num")) if (s.getClientRects().length > 1) broken.push(s.textContent);
+      return { width: box.width, out, broken };
+    });
+    assert.ok(overflow.width <= 360);
+    assert.deepEqual(overflow.out, []);
+    assert.deepEqual(overflow.broken, []);
+    assertArithmetic(await arithmetic(page), "softmax at 360 px");
+    await shot(page, "softmax-narrow");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("regression (linear output, squared loss, regressPlane): L = ½(A - y)², dL/dA = A - y, dA/dZ = 1, and the batch mean", async () => {
+  const { page, errors, close } = await openFixture("layers=2,3,1&output=linear&loss=squared&data=regressPlane&inspect=w-2-0-1&example=2");
+  try {
+    const slots = await readSlots(page);
+    const { trace } = await traceInPage(page);
+    const [l0, out] = trace.layers;
+    const y = trace.target[0];
+    assert.ok(y !== 0 && y !== 1, `a real-valued target (${y})`);
+    await assertShown(page, slots, "loss", trace.loss);
+    assert.ok(relClose(trace.loss, 0.5 * (out.a[0] - y) ** 2, 1e-14), "L = ½(A - y)²");
+    await assertShown(page, slots, "a:1:0", out.a[0]);
+    assert.equal(out.a[0], out.z[0], "linear: A = Z");
+    await assertShown(page, slots, "dL_dA:1:0", out.dL_dA[0]);
+    assert.ok(relClose(out.dL_dA[0], out.a[0] - y, 1e-15));
+    await assertShown(page, slots, "dA_dZ:1:0", 1);
+    await assertShown(page, slots, "dL_dZ:1:0", out.dL_dZ[0]);
+    await assertShown(page, slots, "dL_dW:1:0:1", out.dL_dW[0][1]);
+    assert.ok(relClose(out.dL_dW[0][1], out.dL_dZ[0] * l0.a[1], 1e-15));
+    const text = await panelText(page);
+    assert.match(text, /Squared error/);
+    assert.match(text, /½\(/);
+    assert.doesNotMatch(text, /what the engine uses|softmax|cross-entropy/i);
+    assert.equal((await fdAgrees(page, "w")).agree, "yes");
+    const a = await arithmetic(page);
+    assertArithmetic(a, "regression");
+    for (const kind of ["½(a-b)²", "sub", "id", "mul"]) assert.ok(a.kinds.has(kind), `shows a ${kind} relation (${[...a.kinds]})`);
+    await shot(page, "regression");
+
+    // The output neuron (dL/dA on the squared-error formula) and the batch mean of the output bias.
+    await page.evaluate(() => window.fixture.select("n-2-0"));
+    assert.equal((await fdAgrees(page, "nAout")).agree, "yes");
+    await page.evaluate(() => {
+      window.fixture.select("b-2-0");
+      window.fixture.setBatch(true);
+    });
+    const s2 = await readSlots(page);
+    const eb = await page.evaluate(() => window.fixture.net.gradients().dL_db[1][0]);
+    assert.ok(relClose(Number(s2["batch.result"].title), eb, 1e-12));
+    assert.equal((await fdAgrees(page, "b")).agree, "yes");
+    assertArithmetic(await arithmetic(page), "regression batch");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});
+
+test("the arithmetic checker: each kind of relation passes when it holds within rounding and fails when it does not", () => {
+  const R = (kind, ...args) => ({ kind, args, where: args.join(" ") });
+  const good = [
+    R("mul", "2.000", "3.000", "6.000"), R("mul", "(−1.067)", "0.05853", "−0.06243"), R("sub", "0.9376", "1", "−0.06240"),
+    R("div", "−1", "0.9376", "−1.067"), R("div", "−0", "0.02774", "0"), R("div", "−1", "0", "−∞"), R("div", "−0", "0", "NaN"),
+    R("mul", "(NaN)", "0", "NaN"), R("mul", "(−∞)", "0", "NaN"), R("a(d-b)", "0.9376", "1", "0.9376", "0.05853"),
+    R("a(d-b)", "0.5000", "1", "0.5000", "0.2500"), R("a(d-b)", "0.1000", "0", "0.5000", "−0.05000"),
+    R("-y·ln(a)", "0", "0.02774", "0"), R("-y·ln(a)", "0", "0", "0"), R("-y·ln(a)", "1", "0.6794", "0.3865"), R("-y·ln(a)", "1", "0", "∞"),
+    R("exp", "2.574", "13.12"), R("exp(a-b)", "799.2", "799.2", "1"), R("½(a-b)²", "0.3080", "0.1220", "0.01729"), R("½(a-b)²", "0.3000", "0.3000", "0"),
+    R("id", "0.3080", "0.3080"), R("sum", "0", "0", "0.06446", "0.06446"), R("sum", "0", "NaN", "NaN", "NaN"), R("1-a²", "0.01000", "0.9999"),
+  ];
+  assert.deepEqual(checkRelations(good).map((f) => `${f.kind} ${f.where}: ${f.why}`), []);
+  const bad = [
+    R("mul", "2.000", "3.000", "6.010"), R("div", "−0", "0", "0"), R("div", "−1", "0", "−1"), R("mul", "(−∞)", "0", "0"),
+    R("a(d-b)", "0.9376", "1", "0.9376", "0.06000"), R("a(d-b)", "0.1000", "0", "0.5000", "0.05000"), R("-y·ln(a)", "1", "0.6794", "0.3875"),
+    R("-y·ln(a)", "1", "0", "0"), R("exp", "2.574", "13.20"), R("½(a-b)²", "0.3080", "0.1220", "0.01800"), R("id", "1.234", "1.244"),
+    R("sum", "0", "0", "∞", "0.3"), R("sum", "0.1000", "0.2000", "0.3100"), R("sub", "0.9376", "1", "0.06243"),
+  ];
+  assert.equal(checkRelations(bad).length, bad.length, "every false relation is caught");
 });
