@@ -46,7 +46,7 @@ import { Layout } from "./layout.js";
 import { UrlState } from "./url-state.js";
 import { Lifecycle } from "./lifecycle.js";
 import { encodeShare, decodeShare, MAX_SHARE_CHARS } from "./share.js";
-import { readText, fetchText, domainOf, settingsOf, download, composePicture } from "./files.js";
+import { readText, csvSource, fetchText, domainOf, settingsOf, download, composePicture } from "./files.js";
 
 const GRID = 200; // heatmap samples per side
 const THUMB = 32; // thumbnail samples per side
@@ -200,7 +200,7 @@ export class BackpropViz extends HTMLElement {
     let text;
     let d;
     try {
-      text = await readText(source, name);
+      text = csvSource(source, name);
       d = await this.runner.parseCsv(text, { trainRatio: this.state["train-ratio"], seed: this.state.seed, ...parse });
     } catch (err) {
       const message = `Could not use ${name}: ${err?.message ?? err}. The data you had is unchanged.`;
@@ -307,7 +307,8 @@ export class BackpropViz extends HTMLElement {
   async shareLink(base = location.href) {
     if (!this.session?.info) await this.ready;
     const v = this.session.views;
-    const csv = this.state.dataset === "custom" && this.custom ? { name: this.custom.name, text: this.custom.text, options: this.custom.options } : null;
+    const c = this.state.dataset === "custom" ? this.custom : null;
+    const csv = c ? { name: c.name, text: await readText(c.text, c.name), options: c.options } : null;
     const net = await encodeShare({
       weights: v.weights, biases: v.biases, stepCount: this.session.snapshot?.stepCount ?? 0, edits: this.points.edits, csv,
     });

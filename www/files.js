@@ -8,6 +8,21 @@ import { DOMAIN, FEATURES } from "./state.js";
 /** The largest file a figure reads (a CSV of 100,000 rows is about 3 MB). */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * A CSV source as the worker takes it: the string, or the File itself (the worker reads it,
+ * so a big file's text never crosses the main thread). Refuses what is too big or not text.
+ */
+export function csvSource(source, what = "the file") {
+  if (typeof source === "string") return source;
+  if (source && typeof source.text === "function" && typeof source.size === "number") {
+    if (source.size > MAX_FILE_BYTES) {
+      throw new Error(`${what} is ${(source.size / 1048576).toFixed(1)} MB; the most a figure reads is ${MAX_FILE_BYTES / 1048576} MB`);
+    }
+    return source;
+  }
+  throw new Error(`${what}: give CSV text (a string) or a File`);
+}
+
 /** A file's (or a string's) text, refusing what is too big or not text. */
 export async function readText(source, what = "the file") {
   if (typeof source === "string") return source;

@@ -669,6 +669,7 @@ export class OutputView {
     const r = this.radius;
     const groups = this.#groups();
     for (let g = 0; g < groups; g++) {
+      const colour = this.#groupColour(g);
       ctx.beginPath();
       let any = false;
       for (let i = 0; 2 * i + 1 < inputs.length; i += stride) {
@@ -680,7 +681,7 @@ export class OutputView {
         any = true;
       }
       if (!any) continue;
-      ctx.fillStyle = this.#groupColour(g);
+      ctx.fillStyle = colour;
       ctx.fill();
       ctx.lineWidth = width;
       ctx.strokeStyle = outline;

@@ -119,9 +119,12 @@ class Runner {
     return this.send(0, "stats", {});
   }
 
-  /** Reads a CSV file's text where the networks live (docs/API.md, parseCsv). */
-  parseCsv(text, options = {}) {
-    return this.send(0, "parseCsv", { text, options });
+  /**
+   * Reads CSV data where the networks live (docs/API.md, parseCsv): `source` is its text or a
+   * File, which is read there too.
+   */
+  parseCsv(source, options = {}) {
+    return this.send(0, "parseCsv", typeof source === "string" ? { text: source, options } : { file: source, options });
   }
 
   settle(msg) {
@@ -194,11 +197,11 @@ class LocalRunner extends Runner {
     this.port.postMessage(0);
   }
 
-  drain() {
+  async drain() {
     const msg = this.queue.shift();
     if (!msg) return;
     try {
-      const { result } = this.host.handle(msg);
+      const { result } = await this.host.handleAsync(msg);
       this.settle({ seq: msg.seq, ok: true, result });
     } catch (err) {
       this.settle({ seq: msg.seq, ok: false, error: String(err?.message ?? err) });

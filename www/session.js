@@ -12,16 +12,16 @@
 // of the one before, those go to a pool and are handed back to the worker with the next frame
 // request, to be filled again (transferred both ways, never copied by postMessage).
 
+import { LayerIndex } from "./views.js";
+
 /** The snapshot's typed arrays, by name. */
 const ARRAYS = ["weights", "biases", "dL_dW", "dL_db", "a", "z", "metrics", "batch", "gridPixels", "thumbPixels"];
 
 /** What the renderers read of a network, from the latest snapshot (NetworkViews' interface). */
-export class FrameViews {
+export class FrameViews extends LayerIndex {
   constructor() {
-    this.layers = [];
-    this.weightOffsets = [];
-    this.biasOffsets = [];
-    this.neuronOffsets = [];
+    super();
+    this.setLayers([]);
     this.inputScales = new Float32Array(0);
     for (const k of ARRAYS) if (k !== "batch") this[k] = null;
     this._batch = new Uint32Array(0);
@@ -29,24 +29,7 @@ export class FrameViews {
 
   /** A new network's shape (`info` from build): resets every array. */
   setShape(info) {
-    const layers = Array.from(info.layers);
-    this.layers = layers;
-    this.weightOffsets = [];
-    this.biasOffsets = [];
-    this.neuronOffsets = [];
-    let w = 0;
-    let b = 0;
-    let n = 0;
-    for (let l = 0; l < layers.length; l++) {
-      this.neuronOffsets.push(n);
-      n += layers[l];
-      if (l + 1 < layers.length) {
-        this.weightOffsets.push(w);
-        this.biasOffsets.push(b);
-        w += layers[l] * layers[l + 1];
-        b += layers[l + 1];
-      }
-    }
+    const { weights: w, biases: b, neurons: n } = this.setLayers(info.layers);
     this.inputScales = Float32Array.from(info.inputScales ?? []);
     this.weights = new Float64Array(w);
     this.biases = new Float64Array(b);
@@ -84,21 +67,6 @@ export class FrameViews {
   /** The last prepared batch's training-set indices. */
   batch() {
     return this._batch;
-  }
-
-  /** Index of W[l][j][k] (l counts weight layers from 0) in `weights` and `dL_dW`. */
-  weightIndex(l, j, k) {
-    return this.weightOffsets[l] + j * this.layers[l] + k;
-  }
-
-  /** Index of b[l][j] in `biases` and `dL_db`. */
-  biasIndex(l, j) {
-    return this.biasOffsets[l] + j;
-  }
-
-  /** Index of neuron j of neuron layer L (0 = inputs) in `a`, `z` and the thumbnail atlas. */
-  neuronIndex(layer, j) {
-    return this.neuronOffsets[layer] + j;
   }
 }
 

@@ -151,7 +151,9 @@ canvas:focus-visible { outline-offset: -3px; }
 .alert.link { flex-wrap: wrap; }
 .alert.link .alert-text { flex-basis: 100%; }
 .link-field { flex: 1; min-width: 0; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; padding: 4px 6px; border: 1px solid #9cc3e0; border-radius: 6px; color: var(--ink); background: #fff; }
-.file-row, .share-row { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.file-row { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.share-row { display: grid; grid-template-columns: repeat(auto-fill, minmax(104px, 1fr)); gap: 6px; }
+.share-row .file-button .btn, .share-row > .btn { width: 100%; }
 .file-hint { font-size: 12px; color: var(--muted); }
 .bv.dropping { outline: 3px dashed var(--accent); outline-offset: -3px; }
 .bv.dropping::after {

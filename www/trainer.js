@@ -295,9 +295,14 @@ export class TrainerHost {
     switch (op) {
       case "stats":
         return { result: this.stats() };
-      case "parseCsv":
+      case "parseCsv": {
         if (!this.engine.parseCsv) throw new Error("parseCsv: this build of the engine cannot read CSV");
-        return { result: this.engine.parseCsv(args.text, args.options ?? {}) };
+        const d = this.engine.parseCsv(args.text, args.options ?? {});
+        // Its arrays move to the main thread without a copy.
+        const transfer = [];
+        for (const part of [d.train, d.test]) for (const k of ["inputs", "targets", "labels"]) if (part?.[k]?.buffer) transfer.push(part[k].buffer);
+        return { result: d, transfer };
+      }
       case "create": {
         const t = new Trainer(this.engine);
         const info = t.build(args);
@@ -335,6 +340,12 @@ export class TrainerHost {
       default:
         throw new Error(`op: unknown operation ${JSON.stringify(op)}`);
     }
+  }
+
+  /** `handle(msg)`, after reading the File a request may carry (parseCsv's) where it runs. */
+  async handleAsync(msg) {
+    if (msg.args?.file) msg = { ...msg, args: { ...msg.args, text: await msg.args.file.text(), file: undefined } };
+    return this.handle(msg);
   }
 
   /** Live networks (a frozen copy counts too) and the engine's memory, for leak tests. */

@@ -5,6 +5,50 @@
 // and pages that drive the engine directly. No DOM, no engine import: `engine` is passed in.
 
 /**
+ * Where a network's numbers sit in its flat arrays: weight layer after weight layer, each
+ * `[out][in]`; biases layer after layer; neurons layer after layer, inputs first. Shared by
+ * NetworkViews (wasm memory) and the main thread's FrameViews (www/session.js).
+ */
+export class LayerIndex {
+  /** Sets the layer sizes `[inputs, ...hidden, outputs]` and the offsets. */
+  setLayers(layers) {
+    this.layers = Array.from(layers);
+    this.weightOffsets = [];
+    this.biasOffsets = [];
+    this.neuronOffsets = [];
+    let w = 0;
+    let b = 0;
+    let n = 0;
+    for (let l = 0; l < this.layers.length; l++) {
+      this.neuronOffsets.push(n);
+      n += this.layers[l];
+      if (l + 1 < this.layers.length) {
+        this.weightOffsets.push(w);
+        this.biasOffsets.push(b);
+        w += this.layers[l] * this.layers[l + 1];
+        b += this.layers[l + 1];
+      }
+    }
+    return { weights: w, biases: b, neurons: n };
+  }
+
+  /** Index of W[l][j][k] (l counts weight layers from 0) in `weights` and `dL_dW`. */
+  weightIndex(l, j, k) {
+    return this.weightOffsets[l] + j * this.layers[l] + k;
+  }
+
+  /** Index of b[l][j] in `biases` and `dL_db`. */
+  biasIndex(l, j) {
+    return this.biasOffsets[l] + j;
+  }
+
+  /** Index of neuron j of neuron layer L (0 = inputs) in `a`, `z` and the thumbnail atlas. */
+  neuronIndex(layer, j) {
+    return this.neuronOffsets[layer] + j;
+  }
+}
+
+/**
  * Typed-array views on one network's buffers in wasm memory.
  *
  * A view of wasm memory is only valid until the memory grows: growing detaches the old
@@ -26,23 +70,13 @@
  *   which its thumbnail is scaled.
  * - `weightOffsets`, `biasOffsets`: where each weight layer starts in the arrays above.
  */
-export class NetworkViews {
+export class NetworkViews extends LayerIndex {
   constructor(engine, net) {
+    super();
     this.engine = engine;
     this.net = net;
     this.buffer = null;
-    const layers = Array.from(net.layers);
-    this.layers = layers;
-    this.weightOffsets = [];
-    this.biasOffsets = [];
-    let w = 0;
-    let b = 0;
-    for (let l = 0; l + 1 < layers.length; l++) {
-      this.weightOffsets.push(w);
-      this.biasOffsets.push(b);
-      w += layers[l] * layers[l + 1];
-      b += layers[l + 1];
-    }
+    this.setLayers(net.layers);
     this.refresh();
   }
 
@@ -86,22 +120,5 @@ export class NetworkViews {
       this._batch = new Uint32Array(buffer, ptr, len);
     }
     return this._batch;
-  }
-
-  /** Index of W[l][j][k] (l counts weight layers from 0) in `weights` and `dL_dW`. */
-  weightIndex(l, j, k) {
-    return this.weightOffsets[l] + j * this.layers[l] + k;
-  }
-
-  /** Index of b[l][j] in `biases` and `dL_db`. */
-  biasIndex(l, j) {
-    return this.biasOffsets[l] + j;
-  }
-
-  /** Index of neuron j of neuron layer L (0 = inputs) in `a`, `z` and the thumbnail atlas. */
-  neuronIndex(layer, j) {
-    let i = 0;
-    for (let l = 0; l < layer; l++) i += this.layers[l];
-    return i + j;
   }
 }

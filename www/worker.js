@@ -27,7 +27,7 @@ self.onmessage = async (event) => {
   const { seq } = msg;
   try {
     if (!host) throw new Error("the engine is not loaded in the worker yet");
-    const { result, transfer } = host.handle(msg);
+    const { result, transfer } = await host.handleAsync(msg);
     self.postMessage({ seq, ok: true, result }, transfer ?? []);
   } catch (err) {
     self.postMessage({ seq, ok: false, error: String(err?.message ?? err) });
