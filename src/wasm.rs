@@ -12,7 +12,7 @@ use crate::csv;
 use crate::dataset::{self, DatasetKind, Points, Task};
 use crate::network;
 use crate::rng::Rng;
-use js_sys::{Array, Float64Array, JsString, Object, Reflect, Uint8Array};
+use js_sys::{Array, Float64Array, JsString, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -309,6 +309,29 @@ fn rows(
     Ok(out)
 }
 
+/// Reads a byte-array argument: a Uint8Array (or Uint8ClampedArray) of at most `max` bytes,
+/// its length checked before anything is copied. (wasm-bindgen's conversion of a `&[u8]`
+/// argument took any array-like, a string as zeros, and allocated whatever its `length`
+/// said: `setPalette({ length: 3e9 })` trapped in the allocator.)
+fn byte_array(field: &str, value: &JsValue, max: usize, allowed: &str) -> Result<Vec<u8>, JsError> {
+    let len = if let Some(a) = value.dyn_ref::<Uint8Array>() {
+        a.length()
+    } else if let Some(a) = value.dyn_ref::<Uint8ClampedArray>() {
+        a.length()
+    } else {
+        return Err(JsError::new(&format!(
+            "{field}: must be a Uint8Array of {allowed}, got {}",
+            describe(value)
+        )));
+    };
+    if len as usize > max {
+        return Err(JsError::new(&format!(
+            "{field}: must hold {allowed}, got {len} bytes"
+        )));
+    }
+    Ok(Uint8Array::new(value).to_vec())
+}
+
 /// Checks a count-like argument and converts it.
 fn whole(field: &str, v: f64, lo: usize, hi: usize) -> Result<usize, JsError> {
     config::whole(field, v, lo, hi).map_err(js_error)
@@ -321,6 +344,16 @@ pub struct Network {
 }
 
 impl Network {
+    /// `setPalette` from Rust: 256 RGBA colours (1024 bytes), low to high.
+    pub fn set_palette(&mut self, rgba: &[u8]) -> Result<(), JsError> {
+        self.inner.set_palette(rgba).map_err(js_error)
+    }
+
+    /// `setClassPalette` from Rust: 1 to 16 RGBA colours.
+    pub fn set_class_palette(&mut self, rgba: &[u8]) -> Result<(), JsError> {
+        self.inner.set_class_palette(rgba).map_err(js_error)
+    }
+
     /// Reads `inputs` (rows of raw inputs) and `targets` (one number per output, per example)
     /// for `setTrainingData` or `setTestData`.
     fn read_data(
@@ -531,8 +564,9 @@ impl Network {
 
     /// Sets the heatmap colour scale: a Uint8Array of 256 RGBA colours, low to high.
     #[wasm_bindgen(js_name = setPalette)]
-    pub fn set_palette(&mut self, rgba: &[u8]) -> Result<(), JsError> {
-        self.inner.set_palette(rgba).map_err(js_error)
+    pub fn set_palette_js(&mut self, rgba: JsValue) -> Result<(), JsError> {
+        let rgba = byte_array("palette", &rgba, 1024, "256 RGBA colours (1024 bytes)")?;
+        self.set_palette(&rgba)
     }
 
     /// Sets up the heatmap: `{ size = 200, thumb = 32, xMin = -6, xMax = 6, yMin = -6, yMax = 6,
@@ -572,8 +606,14 @@ impl Network {
     /// Sets the class colours of softmax heatmaps: a Uint8Array of 1 to 16 RGBA colours
     /// (4 to 64 bytes); class j takes colour j modulo their number.
     #[wasm_bindgen(js_name = setClassPalette)]
-    pub fn set_class_palette(&mut self, rgba: &[u8]) -> Result<(), JsError> {
-        self.inner.set_class_palette(rgba).map_err(js_error)
+    pub fn set_class_palette_js(&mut self, rgba: JsValue) -> Result<(), JsError> {
+        let rgba = byte_array(
+            "classPalette",
+            &rgba,
+            4 * network::MAX_CLASS_COLOURS,
+            "1 to 16 RGBA colours (4 to 64 bytes, a multiple of 4)",
+        )?;
+        self.set_class_palette(&rgba)
     }
 
     /// The output values the heatmap's palette spans, `[lo, hi]`: `setGrid`'s `outputRange`,

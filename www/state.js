@@ -228,8 +228,12 @@ export function formatValue(field, value) {
       return value.join(",");
     case "bool":
       return value ? "1" : "0";
-    case "number":
-      return formatNumber(value);
+    case "number": {
+      // The short form only when it reads back as the same number: a link, or a changed
+      // attribute (changedKeys), must carry 0.0123456789 itself, not 0.0123457.
+      const short = formatNumber(value);
+      return Number(short) === value ? short : String(value);
+    }
     case "inspect":
       return value ? selectionToInspect(value) : "";
     default:
