@@ -57,6 +57,15 @@ export class Disposer {
   }
 }
 
+// One MediaQueryList for the page, shared by every figure: each figure only adds and removes
+// its listener (Chromium keeps what a matchMedia() call parses, so one call a figure would grow
+// with every figure ever mounted).
+let motionQuery;
+function reducedMotionQuery() {
+  if (motionQuery === undefined) motionQuery = typeof matchMedia === "function" ? matchMedia("(prefers-reduced-motion: reduce)") : null;
+  return motionQuery;
+}
+
 export class Lifecycle {
   /**
    * @param element the custom element
@@ -87,7 +96,7 @@ export class Lifecycle {
       }));
       io.observe(el);
     }
-    const motion = typeof matchMedia === "function" ? matchMedia("(prefers-reduced-motion: reduce)") : null;
+    const motion = reducedMotionQuery();
     if (motion) {
       const onMotion = () => {
         this.reducedMotion = motion.matches;

@@ -1,6 +1,6 @@
 // The tutorial page (examples/tutorial.html) under the strict CSP: the derivation in MathML with
-// two live <backprop-viz> figures, a single sigmoid neuron beside steps 1 to 4 and a 2-4-1
-// network beside step 5. They render with no console errors or CSP violations, train
+// three live <backprop-viz> figures: a single sigmoid neuron beside steps 1 to 4, a 2-4-1
+// network beside step 5 and a 2-5-3 softmax network beside the multiclass section. They render with no console errors or CSP violations, train
 // independently (autoplay follows the viewport), follow their attributes, report a bad one, and
 // the page reads well on a desktop and on a phone. Tests wait for conditions, never for fixed
 // times.
@@ -19,7 +19,7 @@ const steps = (page, id) => onInstance(page, `#${id}`, (el) => el.network.stepCo
 
 async function openTutorial(options) {
   const opened = await openEmbed(env.browser, `${env.server.url}${URL_PATH}`, options);
-  await waitForInstances(opened.page, 2);
+  await waitForInstances(opened.page, 3);
   return opened;
 }
 
@@ -47,7 +47,7 @@ test("the page has no inline scripts or styles, and links to and from the demo w
   }
 });
 
-test("under the CSP both figures render, with the derivation in MathML, and no console errors", async () => {
+test("under the CSP all three figures render, with the derivation in MathML, and no console errors", async () => {
   const { page, errors, requests, close } = await openTutorial({ viewport: { width: 1440, height: 900 } });
   try {
     const neuron = await onInstance(page, "#neuron", (el) => ({ state: el.network.toState(), config: el.config }));
@@ -60,6 +60,10 @@ test("under the CSP both figures render, with the derivation in MathML, and no c
     assert.deepEqual(xor.state.layers, [2, 4, 1]);
     assert.equal(xor.state.hidden, "tanh");
     assert.deepEqual(xor.config.inspect, { kind: "w", l: 0, j: 0, k: 1 }, "the inspector is on a hidden (first-layer) weight");
+    const classes = await onInstance(page, "#classes-fig", (el) => ({ state: el.network.toState(), config: el.config }));
+    assert.deepEqual(classes.state.layers, [2, 5, 3]);
+    assert.equal(classes.state.output, "softmax");
+    assert.equal(classes.state.loss, "cce");
     for (const id of ["neuron", "xor"]) {
       await waitForPaint(page, `#${id}`, "diagram", 1000);
       await waitForPaint(page, `#${id}`, "output", 10000);
@@ -71,6 +75,9 @@ test("under the CSP both figures render, with the derivation in MathML, and no c
     assert.match(neuronPanel, /what the engine uses/i);
     const xorPanel = await onInstance(page, "#xor", (el) => el.shadowRoot.querySelector(".inspector-host").textContent);
     assert.match(xorPanel, /Weight from input x₂ to hidden layer 1, neuron 0/);
+    await page.locator("#classes-fig").scrollIntoViewIfNeeded();
+    await waitForPaint(page, "#classes-fig", "output", 10000);
+    await page.waitForFunction(() => /softmax/i.test(document.getElementById("classes-fig").shadowRoot.querySelector(".inspector-host").textContent), null, WAIT);
     // The page's own MathML: the five derivatives are there, as math, not pictures.
     const math = await page.evaluate(() => ({
       blocks: document.querySelectorAll('main math[display="block"]').length,
@@ -82,7 +89,7 @@ test("under the CSP both figures render, with the derivation in MathML, and no c
     assert.ok(math.text.some((t) => t.includes("=A−y")), "dL/dZ = A - y");
     assert.ok(math.text.some((t) => t.includes("∑j∂L∂ZjWjk")), "dL/dA_prev = sum of dL/dZ W");
     assert.ok(math.text.some((t) => t.includes("=(A−y)Aprev")), "dL/dW = (A - y) A_prev");
-    assert.equal(requests.filter((u) => u.endsWith(".wasm")).length, 1, "one wasm fetch for both figures");
+    assert.equal(requests.filter((u) => u.endsWith(".wasm")).length, 1, "one wasm fetch for all the figures");
     // The live line under each figure, from the element's step events.
     await page.locator("#neuron").scrollIntoViewIfNeeded();
     await page.waitForFunction(() => /^Step [1-9][\d,]* · training loss \d/.test(document.querySelector('.live[data-for="neuron"]').textContent), null, WAIT);
