@@ -10,6 +10,26 @@ use crate::optimizer::{Optimizer, Regularization};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The keys a config, state or settings object may have (the wasm module reads no others;
+/// the fuzz targets check that every error names one of them).
+pub const SPEC_KEYS: &[&str] = &[
+    "layers",
+    "hidden",
+    "output",
+    "loss",
+    "learningRate",
+    "batchSize",
+    "optimizer",
+    "regularization",
+    "regularizationRate",
+    "seed",
+    "features",
+    "weights",
+    "biases",
+    "stepCount",
+    "moments",
+];
+
 /// The most hidden layers a network may have.
 pub const MAX_HIDDEN_LAYERS: usize = 8;
 /// The most neurons in one hidden layer.

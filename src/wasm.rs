@@ -7,7 +7,7 @@
 //! Every method validates its arguments and returns a JS `Error` naming the field; none
 //! can panic, because a panic would poison the whole wasm instance.
 
-use crate::config::{self, Spec};
+use crate::config::{self, SPEC_KEYS, Spec};
 use crate::csv;
 use crate::dataset::{self, DatasetKind, Points, Task};
 use crate::network;
@@ -20,24 +20,6 @@ fn js_error(e: config::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// The keys a config or state may have.
-const SPEC_KEYS: &[&str] = &[
-    "layers",
-    "hidden",
-    "output",
-    "loss",
-    "learningRate",
-    "batchSize",
-    "optimizer",
-    "regularization",
-    "regularizationRate",
-    "seed",
-    "features",
-    "weights",
-    "biases",
-    "stepCount",
-    "moments",
-];
 const GRID_KEYS: &[&str] = &[
     "size",
     "thumb",

@@ -456,23 +456,7 @@ const FEATURES: [&str; 7] = [
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// The fields an error about a config, state or settings object may name.
-const SPEC_FIELDS: &[&str] = &[
-    "layers",
-    "hidden",
-    "output",
-    "loss",
-    "learningRate",
-    "batchSize",
-    "optimizer",
-    "regularization",
-    "regularizationRate",
-    "seed",
-    "features",
-    "weights",
-    "biases",
-    "stepCount",
-    "moments",
-];
+use backprop_viz::config::SPEC_KEYS as SPEC_FIELDS;
 
 fn whole_in(v: f64, lo: f64, hi: f64) -> bool {
     v.is_finite() && v.trunc() == v && v >= lo && v <= hi
