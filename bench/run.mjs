@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Training throughput, `npm run bench`: examples per second natively (examples/bench.rs,
-// release build), in wasm in headless Chromium (bench/wasm.html served by scripts/serve.mjs)
-// and in wasm in Node (for reference), for the two workloads in bench/workload.mjs.
-// Each figure is the median of several timed repeats after a warm-up. The three sides'
+// release build), in wasm in headless Chromium (bench/wasm.html served by scripts/serve.mjs),
+// in wasm in Node (for reference), and, as a second comparison, a careful plain-JavaScript
+// implementation of the same training (bench/plain.mjs) in the same Chromium page, for the
+// two workloads in bench/workload.mjs.
+// Each figure is the median of several timed repeats after a warm-up. The sides'
 // repeats are interleaved, so a change in the machine's load hits them alike. Prints a
 // table and the issue's targets with PASS/MISS (information only: the command fails only if
 // a run fails), and writes the samples to bench/results/latest.json.
@@ -11,6 +13,7 @@
 //   npm run bench -- --repeats 11      # more repeats
 //   npm run bench -- --quick           # a fifth of the work, for a smoke run
 //   npm run bench -- --only native,node
+//   npm run bench -- --only chromium,plainjs   # the engine against plain JS only
 //
 // Afterwards, if bench/frame.mjs exists, it is imported and its `run` (or default) export is
 // awaited with { serverUrl, launch } (the frame-time benchmark).
@@ -25,9 +28,10 @@ import { WORKLOADS, COMMON, amounts, prepare, median } from "./workload.mjs";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_RATIO = 0.7;
 const TARGET_B = 2_000_000;
+const TARGET_PLAIN = 5; // issue 8: the engine against a careful plain-JS implementation
 
 function parseArgs(argv) {
-  const opts = { repeats: 7, scale: 1, only: new Set(["native", "chromium", "node"]) };
+  const opts = { repeats: 7, scale: 1, only: new Set(["native", "chromium", "plainjs", "node"]) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") opts.scale = 0.2;
@@ -35,7 +39,7 @@ function parseArgs(argv) {
     else if (a === "--scale") opts.scale = Number(argv[++i]);
     else if (a === "--only") opts.only = new Set(argv[++i].split(","));
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/run.mjs [--repeats N] [--quick | --scale F] [--only native,chromium,node]");
+      console.log("usage: node bench/run.mjs [--repeats N] [--quick | --scale F] [--only native,chromium,plainjs,node]");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -102,12 +106,13 @@ async function nativeSide(exe, w, opts) {
   };
 }
 
-async function chromiumSide(page, w, opts) {
-  const info = await page.evaluate(([id, o]) => window.benchPrepare(id, o), [w.id, { scale: opts.scale }]);
+/** The engine in wasm ("wasm"), or bench/plain.mjs ("plain"), in the Chromium page. */
+async function chromiumSide(page, w, opts, kind = "wasm") {
+  const info = await page.evaluate(([id, o, k]) => window.benchPrepare(id, o, k), [w.id, { scale: opts.scale }, kind]);
   return {
     steps: info.steps,
-    repeat: () => page.evaluate(() => window.benchRepeat()),
-    close: () => page.evaluate(() => window.benchFree()),
+    repeat: () => page.evaluate((k) => window.benchRepeat(k), kind),
+    close: () => page.evaluate((k) => window.benchFree(k), kind),
   };
 }
 
@@ -175,6 +180,17 @@ function report(res, opts, chromiumVersion) {
   if (b !== undefined) {
     console.log(`  (b) wasm in Chromium >= ${(TARGET_B / 1e6).toFixed(1)} M examples/s: ${b >= TARGET_B ? "PASS" : "MISS"} (${fmt(b)})`);
   }
+  console.log(`\nThe engine against plain JavaScript (bench/plain.mjs: the same network and training, Float64Arrays), both in Chromium:`);
+  for (const w of WORKLOADS) {
+    const c = med("chromium", w.id);
+    const p = med("plainjs", w.id);
+    if (c === undefined || p === undefined) continue;
+    const r = c / p;
+    console.log(
+      `  (${w.id}) engine ${fmt(c)}, plain JS ${fmt(p)} (min-max ${spread("plainjs", w.id)}): ${r.toFixed(2)}x;` +
+        ` target >= ${TARGET_PLAIN}x: ${r >= TARGET_PLAIN ? "PASS" : "MISS"}`,
+    );
+  }
   const load = os.loadavg().map((v) => v.toFixed(1)).join(", ");
   console.log(
     `  (${chromiumVersion ? `Chromium ${chromiumVersion}, ` : ""}Node ${process.version}, ${os.cpus().length} CPUs` +
@@ -184,7 +200,7 @@ function report(res, opts, chromiumVersion) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const sides = ["native", "chromium", "node"].filter((side) => opts.only.has(side));
+  const sides = ["native", "chromium", "plainjs", "node"].filter((side) => opts.only.has(side));
   let exe;
   if (sides.includes("native")) {
     console.error("bench: building examples/bench.rs (cargo build --release --example bench)");
@@ -193,7 +209,7 @@ async function main() {
   }
   let pkg;
   let chrome;
-  if (sides.includes("node") || sides.includes("chromium")) ensurePkg();
+  if (sides.some((side) => side !== "native")) ensurePkg();
   if (sides.includes("node")) {
     pkg = await import(pathToFileURL(path.join(ROOT, "pkg/backprop_viz.js")).href);
     pkg.initSync({ module: fs.readFileSync(path.join(ROOT, "pkg/backprop_viz_bg.wasm")) });
@@ -201,7 +217,7 @@ async function main() {
   const res = Object.fromEntries(sides.map((side) => [side, {}]));
   let chromiumVersion;
   try {
-    if (sides.includes("chromium")) {
+    if (sides.includes("chromium") || sides.includes("plainjs")) {
       chrome = await openChromium();
       chromiumVersion = chrome.version;
     }
@@ -210,7 +226,13 @@ async function main() {
       const runners = {};
       for (const side of sides) {
         runners[side] =
-          side === "native" ? await nativeSide(exe, w, opts) : side === "chromium" ? await chromiumSide(chrome.page, w, opts) : await nodeSide(pkg, w, opts);
+          side === "native"
+            ? await nativeSide(exe, w, opts)
+            : side === "chromium"
+              ? await chromiumSide(chrome.page, w, opts)
+              : side === "plainjs"
+                ? await chromiumSide(chrome.page, w, opts, "plain")
+                : await nodeSide(pkg, w, opts);
         res[side][w.id] = { examplesPerSecond: [], steps: runners[side].steps };
       }
       for (let r = 0; r < opts.repeats; r++) {

@@ -2,6 +2,8 @@
 // loaded engine. Shared by Node (bench/run.mjs) and the Chromium page (bench/wasm.html);
 // examples/bench.rs runs the same workload natively from the options run.mjs passes it.
 
+import { plainFrom } from "./plain.mjs";
+
 /** What both workloads share: 250 training examples, batch 10, learning rate 0.03. */
 export const COMMON = {
   count: 500,
@@ -34,18 +36,8 @@ export function amounts(workload, scale = 1) {
   };
 }
 
-/**
- * Sets up `workload` on a loaded engine ({ Network, dataset } from pkg/backprop_viz.js) and
- * warms it up. Resolves to { repeat(), free(), trainSize, steps }: each repeat() times one
- * call of net.step(steps) and returns examples per second. `now` is a millisecond clock.
- *
- * The warm-up is ten calls and a pause, not one call: engines compile wasm in tiers
- * (V8: Liftoff first, then TurboFan in the background, used from the next call on), so
- * a single long call would keep running the baseline code.
- */
-export async function prepare(engine, workload, { scale = 1, now = () => performance.now() } = {}) {
-  const { Network, dataset } = engine;
-  const { steps, warmup } = amounts(workload, scale);
+/** The workload's data and a new engine network for it (seeds 1). */
+function setUp({ Network, dataset }, workload) {
   const d = dataset({ name: workload.dataset, count: COMMON.count, trainRatio: COMMON.trainRatio, noise: 0, seed: 1 });
   const net = new Network({
     layers: workload.layers,
@@ -55,22 +47,56 @@ export async function prepare(engine, workload, { scale = 1, now = () => perform
     features: COMMON.features,
     seed: COMMON.seed,
   });
-  net.setTrainingData(d.train.inputs, d.train.targets);
-  const perStep = Math.min(COMMON.batchSize, net.trainSize);
-  for (let i = 0; i < 10; i++) net.step(Math.max(1, Math.round(warmup / 10)));
+  return { d, net };
+}
+
+/**
+ * Warms `train(n)` up and returns the timing side: each repeat() times train(steps) and
+ * returns examples per second.
+ *
+ * The warm-up is ten calls and a pause, not one call: engines compile wasm (and JS) in tiers
+ * (V8: Liftoff or Sparkplug first, then TurboFan in the background, used from the next call
+ * on), so a single long call would keep running the baseline code.
+ */
+async function timed(train, { steps, warmup, perStep, trainSize, now, free }) {
+  for (let i = 0; i < 10; i++) train(Math.max(1, Math.round(warmup / 10)));
   await new Promise((resolve) => setTimeout(resolve, 100));
   return {
-    trainSize: net.trainSize,
+    trainSize,
     steps,
     repeat() {
       const t0 = now();
-      net.step(steps);
+      train(steps);
       return (steps * perStep) / ((now() - t0) / 1000);
     },
-    free() {
-      net.free();
-    },
+    free,
   };
+}
+
+/**
+ * Sets up `workload` on a loaded engine ({ Network, dataset } from pkg/backprop_viz.js) and
+ * warms it up. Resolves to { repeat(), free(), trainSize, steps }: each repeat() times one
+ * call of net.step(steps) and returns examples per second. `now` is a millisecond clock.
+ */
+export async function prepare(engine, workload, { scale = 1, now = () => performance.now() } = {}) {
+  const { steps, warmup } = amounts(workload, scale);
+  const { d, net } = setUp(engine, workload);
+  net.setTrainingData(d.train.inputs, d.train.targets);
+  const perStep = Math.min(COMMON.batchSize, net.trainSize);
+  return timed((n) => net.step(n), { steps, warmup, perStep, trainSize: net.trainSize, now, free: () => net.free() });
+}
+
+/**
+ * Like `prepare`, for the plain-JavaScript implementation (bench/plain.mjs) of the same
+ * network, from the engine network's starting weights on the same data: the second
+ * comparison of `npm run bench`. Its repeats time the same number of updates.
+ */
+export async function preparePlain(engine, workload, { scale = 1, now = () => performance.now() } = {}) {
+  const { steps, warmup } = amounts(workload, scale);
+  const { d, net } = setUp(engine, workload);
+  const plain = plainFrom(net, { inputs: d.train.inputs, targets: d.train.targets, learningRate: COMMON.learningRate, batchSize: COMMON.batchSize });
+  net.free();
+  return timed((n) => plain.step(n), { steps, warmup, perStep: plain.batchSize, trainSize: plain.n, now, free: () => {} });
 }
 
 export function median(values) {

@@ -12,6 +12,10 @@
 // - Controls (controls.js): control-panel DOM, events in, state changes out;
 // - Session (session.js): the network, which trains in the page's worker, and its snapshots;
 // - Loop (loop.js): speed, phases, step mode, one frame request at a time;
+// - frameHost (frame-host.js): what the Loop asks of the figure, one snapshot to every renderer;
+// - FigureData (figure-data.js): CSV, network files, links and the picture, in and out;
+// - Selection (selection.js): the selected parameter, the inspector's subject, the editor;
+// - figureKey (keys.js): the keyboard shortcuts;
 // - the renderers: Diagram, OutputView, LossChart, Inspector, Editor, Messages.
 // What is left here is the wiring between them, and the public API below.
 //
@@ -27,15 +31,15 @@ import { getRunner } from "./runner.js";
 import { Session } from "./session.js";
 import { FigureNetwork, stateFromViews } from "./figure-network.js";
 import {
-  SCHEMA, ELEMENT_ATTRIBUTES, DOMAIN, LEARNING_RATES, toHash, applyAction, changedKeys, cloneState, datasetOptions, defaults,
-  effectsOf, engineConfig, reconcile, sameSelection, selectionFits, speedOf, trainingSettings, formatNumber,
-  describeSelection, taskOf, taskDefaults,
+  SCHEMA, ELEMENT_ATTRIBUTES, DOMAIN, applyAction, changedKeys, cloneState, datasetOptions, defaults,
+  effectsOf, engineConfig, reconcile, speedOf, trainingSettings, formatNumber, taskOf, taskDefaults,
 } from "./state.js";
 import { Controls, parseControls } from "./controls.js";
 import { Loop } from "./loop.js";
+import { frameHost } from "./frame-host.js";
 import { Editor } from "./editor.js";
 import { Points } from "./points.js";
-import { Messages } from "./messages.js";
+import { Messages, engineErrorNotice } from "./messages.js";
 import { sheet } from "./styles.js";
 import { Diagram, ThumbAtlas } from "./diagram.js";
 import { OutputView } from "./output-view.js";
@@ -45,8 +49,9 @@ import { Inspector } from "./inspector.js";
 import { Layout } from "./layout.js";
 import { UrlState } from "./url-state.js";
 import { Lifecycle } from "./lifecycle.js";
-import { encodeShare, decodeShare, MAX_SHARE_CHARS } from "./share.js";
-import { readText, csvSource, fetchText, domainOf, settingsOf, download, composePicture } from "./files.js";
+import { FigureData } from "./figure-data.js";
+import { Selection } from "./selection.js";
+import { figureKey } from "./keys.js";
 
 const GRID = 200; // heatmap samples per side
 const THUMB = 32; // thumbnail samples per side
@@ -79,7 +84,14 @@ export class BackpropViz extends HTMLElement {
       this.resolveReady = resolve;
     });
     this.range = [0, 1];
-    this.custom = null; // loaded data: { name, text, options, data, bounds, info }
+    this.io = new FigureData({
+      figure: this,
+      rebuild: (options) => this.#rebuild(options),
+      showData: () => this.#showData(),
+      regenerateData: () => this.#regenerateData(),
+      sendData: () => this.#sendData(),
+      usePoints: (points) => this.#usePoints(points),
+    });
     this.classPalette = null;
     this.classColors = [];
     this.frame = { views: null, thumbs: null, view: "both", anim: null, selection: null, highlight: null, reducedMotion: false };
@@ -88,7 +100,14 @@ export class BackpropViz extends HTMLElement {
       threshold: 0.5, reducedMotion: false, range: this.range,
     };
     this.atlas = new ThumbAtlas();
-    this.loop = new Loop(this.#loopHost());
+    this.loop = new Loop(
+      frameHost(this, {
+        thumb: THUMB,
+        textIntervalMs: TEXT_INTERVAL_MS,
+        placeLayerBar: () => this.#placeLayerBar(),
+        onError: (err) => this.#onEngineError(err),
+      }),
+    );
     this.stepListeners = 0;
     this.url = new UrlState(this);
     this.lifecycle = new Lifecycle(this, {
@@ -195,37 +214,13 @@ export class BackpropViz extends HTMLElement {
    */
   async setData(source, options = {}) {
     if (!this.runner) await this.ready;
-    const name = options.name ?? source?.name ?? "data.csv";
-    const { name: _, ...parse } = options;
-    let text;
-    let d;
-    try {
-      text = csvSource(source, name);
-      d = await this.runner.parseCsv(text, { trainRatio: this.state["train-ratio"], seed: this.state.seed, ...parse });
-    } catch (err) {
-      const message = `Could not use ${name}: ${err?.message ?? err}. The data you had is unchanged.`;
-      this.messages.showAlert(message, null, "data");
-      throw new Error(message);
-    }
-    await this.#useCustom({ name, text, options: parse, data: d });
-    const summary = {
-      rows: d.rows, task: d.task, classes: d.classes, classNames: Array.from(d.classNames ?? []),
-      skipped: d.errorCount, errors: Array.from(d.errors ?? []),
-    };
-    if (d.errorCount > 0) {
-      const listed = summary.errors.slice(0, 5).map((e) => (/^line \d+/.test(e.message) ? e.message : `line ${e.line}: ${e.message}`)).join("; ");
-      const more = d.errorCount > 5 ? `; and ${d.errorCount - 5} more` : "";
-      this.messages.showAlert(`Loaded ${d.rows.toLocaleString("en-US")} rows of ${name}; ${d.errorCount.toLocaleString("en-US")} could not be read and were skipped: ${listed}${more}.`, null, "data");
-    } else {
-      this.messages.hideAlert();
-    }
-    return summary;
+    return this.io.setData(source, options);
   }
 
   /** The network as its engine state (`toState()` format, docs/API.md), from where it trains. */
   async exportState() {
     if (!this.session?.info) await this.ready;
-    return this.session.state();
+    return this.io.exportState();
   }
 
   /**
@@ -236,67 +231,12 @@ export class BackpropViz extends HTMLElement {
    */
   async loadState(input) {
     if (!this.session?.info) await this.ready;
-    let engineState = input;
-    if (typeof input === "string") {
-      try {
-        engineState = JSON.parse(input);
-      } catch (err) {
-        throw this.#loadError(`the file is not JSON (${err.message})`);
-      }
-    }
-    if (!engineState || typeof engineState !== "object" || Array.isArray(engineState)) throw this.#loadError("a network state is a JSON object with layers, weights and biases");
-    const next = cloneState(this.state);
-    Object.assign(next, settingsOf(engineState));
-    const custom = this.custom?.info ?? null;
-    const errors = [];
-    const given = Object.keys(settingsOf(engineState));
-    next.given = new Set(given);
-    reconcile(next, errors, { custom });
-    const layers = Array.isArray(engineState.layers) ? engineState.layers : [];
-    if (layers.join(",") !== next.layers.join(",")) {
-      throw this.#loadError(`its layers ${layers.join("-")} do not fit this data (${next.features.length} features, ${taskOf(next, custom).task === "multiclass" ? `${taskOf(next, custom).classes} classes` : "one output"}): the network would need ${next.layers.join("-")}`);
-    }
-    for (const e of errors) if (!/^inspect:/.test(e.message)) throw this.#loadError(e.message.replace(/ Using .*$/, ""));
-    const before = { state: this.state, points: this.points };
-    const seedChanged = next.seed !== this.state.seed && next.dataset !== "custom";
-    this.state = next;
-    if (seedChanged) {
-      this.points = new Points();
-      this.outFrame.selected = this.points.picked;
-      this.#regenerateData();
-    }
-    try {
-      await this.#rebuild({ data: false, state: engineState, rethrow: true });
-    } catch (err) {
-      this.state = before.state;
-      if (seedChanged) {
-        this.points = before.points;
-        this.outFrame.selected = this.points.picked;
-        this.#showData();
-      }
-      throw this.#loadError(err?.message ?? String(err));
-    }
-    this.messages.hideAlert();
-    this.controls.update(this.state);
-    this.url.write(this.state);
-    this.loop.invalidate({ fetch: true });
-  }
-
-  #loadError(why) {
-    const message = `Could not load the network: ${why}. The network you had is unchanged.`;
-    this.messages.showAlert(message, null, "data");
-    return new Error(message);
+    return this.io.loadState(input);
   }
 
   /** A PNG of the diagram beside the output view, as a Blob. */
   toPNG() {
-    const s = this.state;
-    const snap = this.session?.snapshot;
-    const title = `backprop-viz · ${s.layers.join("-")} ${s.activation} → ${s.output} · ${this.custom && s.dataset === "custom" ? this.custom.name : s.dataset}`;
-    const loss = snap ? snap.metrics[0] : NaN;
-    const subtitle = `step ${snap?.stepCount ?? 0} · train loss ${Number.isFinite(loss) ? loss.toPrecision(4) : "–"} · learning rate ${s["learning-rate"]} · seed ${s.seed}`;
-    this.diagram.draw(this.frame);
-    return composePicture({ title, subtitle, diagram: this.layout.diagramCanvas, output: this.layout.outputCanvas });
+    return this.io.toPNG();
   }
 
   /**
@@ -306,18 +246,7 @@ export class BackpropViz extends HTMLElement {
    */
   async shareLink(base = location.href) {
     if (!this.session?.info) await this.ready;
-    const v = this.session.views;
-    const c = this.state.dataset === "custom" ? this.custom : null;
-    const csv = c ? { name: c.name, text: await readText(c.text, c.name), options: c.options } : null;
-    const net = await encodeShare({
-      weights: v.weights, biases: v.biases, stepCount: this.session.snapshot?.stepCount ?? 0, edits: this.points.edits, csv,
-    });
-    if (net.length > MAX_SHARE_CHARS) {
-      throw new Error(`this network ${csv ? "and its data " : ""}need ${Math.round(net.length / 1024)} KB, more than a link can carry (${MAX_SHARE_CHARS / 1024} KB); use Save network instead`);
-    }
-    const url = new URL(base);
-    url.hash = `${toHash(this.state)}&net=${net}`;
-    return url.href;
+    return this.io.shareLink(base);
   }
 
   /** Records the next `frames` playing frames' timings (for bench/frame.mjs). */
@@ -381,7 +310,7 @@ export class BackpropViz extends HTMLElement {
         if (value !== null) this.url.write(this.state);
         return;
       case "src":
-        if (value && this.runner) this.#loadSrc(value);
+        if (value && this.runner) this.io.loadSrc(value);
         return;
       default: {
         const { patch, errors } = this.url.attributeChanged(name, value, this.state);
@@ -417,8 +346,8 @@ export class BackpropViz extends HTMLElement {
     this.#newSession();
     const session = this.session;
     let built = false;
-    if (share) built = await this.#openShare(share);
-    if (!built && src && this.session === session) built = await this.#loadSrc(src);
+    if (share) built = await this.io.openShare(share);
+    if (!built && src && this.session === session) built = await this.io.loadSrc(src);
     if (!built && this.session === session) {
       if (this.state.dataset === "custom") this.state.dataset = "circle";
       this.#regenerateData();
@@ -501,7 +430,7 @@ export class BackpropViz extends HTMLElement {
           this.#layoutLayerBar();
         } else if (part === "output") this.output.resize(w, h);
         else this.chart.resize(w, h);
-        if (this.editor.isOpen) this.#placeEditor();
+        this.selection.placeEditor();
         this.loop.invalidate();
       },
       onHostResize: () => this.loop.invalidate(),
@@ -513,7 +442,7 @@ export class BackpropViz extends HTMLElement {
       onSelect: (sel) => this.select(sel),
       onEdit: (sel) => this.openEditor(sel),
     });
-    L.diagramCanvas.addEventListener("keydown", (e) => this.#onDiagramKey(e));
+    L.diagramCanvas.addEventListener("keydown", (e) => this.selection.onDiagramKey(e));
     this.output = new OutputView(L.outputCanvas, {
       onAdd: (x1, x2, label) => this.addPoint(x1, x2, label),
       onRemove: (set, index) => this.removePoint(set, index),
@@ -532,10 +461,11 @@ export class BackpropViz extends HTMLElement {
       },
     });
     this.editor = new Editor(L.diagramArea, {
-      onInput: (v) => this.#setParameter(this.editing, v),
-      onCommit: (v) => this.#setParameter(this.editing, v, true),
-      onCancel: (v) => this.#setParameter(this.editing, v, true),
+      onInput: (v) => this.selection.setParameter(v),
+      onCommit: (v) => this.selection.setParameter(v, true),
+      onCancel: (v) => this.selection.setParameter(v, true),
     });
+    this.selection = new Selection(this);
     this.#buildControls();
     // A CSV file dropped on the figure trains it (where the data control is offered).
     const root = L.root;
@@ -570,7 +500,7 @@ export class BackpropViz extends HTMLElement {
       names,
     );
     this.controls.buildShare({ link: this.hasAttribute("sync-hash") });
-    if (this.custom) this.controls.setCustom(this.custom.info, this.custom.name);
+    if (this.io.custom) this.controls.setCustom(this.io.custom.info, this.io.custom.name);
     this.layout.controlsBuilt(this.controls.hasPanel);
     this.controls.setPlaying(this.loop.playing);
     this.controls.setStepMode(this.loop.stepBy, this.loop.stepFor);
@@ -609,29 +539,17 @@ export class BackpropViz extends HTMLElement {
     this.loop.setReducedMotion(reduced);
   }
 
-  // Space, Right and R, unless the focused control uses that key itself.
+  // Space, Right and R, unless the focused control uses that key itself (keys.js).
   #onKeyDown(e) {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !this.session?.info) return;
-    const target = e.composedPath()[0];
-    const tag = target?.tagName ?? "";
-    const type = (target?.type ?? "").toLowerCase();
-    const textEntry =
-      tag === "TEXTAREA" || target?.isContentEditable ||
-      (tag === "INPUT" && !["checkbox", "radio", "range", "button", "submit", "reset", "color", "file"].includes(type));
-    if (textEntry || tag === "SELECT") return;
-    if (e.key === " " || e.key === "Spacebar") {
-      if (tag === "BUTTON" || tag === "INPUT" || tag === "SUMMARY" || tag === "A") return;
-      e.preventDefault();
+    if (!this.session?.info) return;
+    const key = figureKey(e);
+    if (!key) return;
+    e.preventDefault();
+    if (key === "toggle") {
       if (this.loop.playing) this.pause();
       else this.play();
-    } else if (e.key === "ArrowRight") {
-      if (tag === "INPUT" || tag === "CANVAS") return;
-      e.preventDefault();
-      this.loop.stepButton();
-    } else if ((e.key === "r" || e.key === "R") && !e.shiftKey) {
-      e.preventDefault();
-      this.reset();
-    }
+    } else if (key === "step") this.loop.stepButton();
+    else this.reset();
   }
 
   #hashChanged() {
@@ -648,7 +566,7 @@ export class BackpropViz extends HTMLElement {
   applyPatch(patch) {
     const next = cloneState(this.state);
     Object.assign(next, patch);
-    const custom = this.custom?.info ?? null;
+    const custom = this.io.customInfo;
     // A data set of another task starts with that task's output and loss (the derivation's
     // sigmoid with cross-entropy for two classes), unless the change sets them itself.
     const task = taskOf(next, custom).task;
@@ -666,8 +584,8 @@ export class BackpropViz extends HTMLElement {
         if (fx.data) this.#regenerateData();
         this.#rebuild({ data: false });
       } else {
-        if (fx.data && next.dataset === "custom" && this.custom && (keys.includes("train-ratio") || keys.includes("seed"))) {
-          this.#resplitCustom();
+        if (fx.data && next.dataset === "custom" && this.io.custom && (keys.includes("train-ratio") || keys.includes("seed"))) {
+          this.io.resplit();
         } else if (fx.data) {
           this.#regenerateData();
           this.#sendData();
@@ -680,7 +598,7 @@ export class BackpropViz extends HTMLElement {
     if (keys.includes("speed")) this.loop.setSpeed(speedOf(next.speed));
     this.frame.view = next.view;
     this.outFrame.showTest = next["show-test"];
-    if (keys.includes("inspect") || fx.rebuild) this.#showSelection(next.inspect);
+    if (keys.includes("inspect") || fx.rebuild) this.selection.show(next.inspect);
     this.controls.update(next);
     this.loop.invalidate();
     this.url.write(this.state);
@@ -712,24 +630,16 @@ export class BackpropViz extends HTMLElement {
         this.setData(arg).catch(() => {}); // the figure shows why
         break;
       case "load-json":
-        readText(arg, arg?.name ?? "the file").then((text) => this.loadState(text)).catch((err) => {
-          if (!/^Could not load/.test(err?.message)) this.messages.showAlert(`Could not load the network: ${err?.message ?? err}`, null, "data");
-        });
+        this.io.loadJsonFile(arg);
         break;
       case "save-json":
-        this.exportState().then(
-          (st) => download(new Blob([`${JSON.stringify(st, null, 1)}\n`], { type: "application/json" }), `backprop-viz-${this.state.layers.join("-")}-step${st.stepCount ?? 0}.json`),
-          (err) => this.messages.showAlert(`Could not save the network: ${err?.message ?? err}`),
-        );
+        this.io.saveJson();
         break;
       case "save-png":
-        this.toPNG().then(
-          (blob) => download(blob, `backprop-viz-${this.state.dataset}-step${this.session?.snapshot?.stepCount ?? 0}.png`),
-          (err) => this.messages.showAlert(`Could not save the picture: ${err?.message ?? err}`),
-        );
+        this.io.savePng();
         break;
       case "copy-link":
-        this.#copyLink();
+        this.io.copyLink();
         break;
       default: {
         const patch = applyAction(this.state, name, arg, Math.random, by);
@@ -785,16 +695,24 @@ export class BackpropViz extends HTMLElement {
     this.loop.setNetwork(info.layers);
     this.chart.reset();
     this.inspector.setLayers(info.layers, s.features);
-    this.#showSelection(s.inspect);
+    this.selection.show(s.inspect);
     this.#layoutLayerBar();
     this.textStale = true;
     return true;
   }
 
+  // Other points (null: new ones for the state's data set), shown and selectable.
+  #usePoints(points) {
+    this.points = points ?? new Points();
+    this.outFrame.selected = this.points.picked;
+    if (points) this.#showData();
+    else this.#regenerateData();
+  }
+
   // New points for the state's data set (loaded data stays as it was loaded).
   #regenerateData() {
-    if (this.state.dataset === "custom" && this.custom) {
-      this.points.use(this.custom.data, this.custom.bounds);
+    if (this.state.dataset === "custom" && this.io.custom) {
+      this.points.use(this.io.custom.data, this.io.custom.bounds);
     } else {
       this.points.generate(this.engine, datasetOptions(this.state));
     }
@@ -834,119 +752,6 @@ export class BackpropViz extends HTMLElement {
     this.loop.cancelStep();
   }
 
-  // ---- loaded data and shared links ------------------------------------------------------------
-
-  // "Copy link": the link goes into the address bar and the clipboard, and is shown to copy.
-  async #copyLink() {
-    let url;
-    try {
-      url = await this.shareLink(location.href.replace(/#.*$/, ""));
-    } catch (err) {
-      this.messages.showAlert(`Could not make a link: ${err?.message ?? err}`);
-      return;
-    }
-    const hash = url.slice(url.indexOf("#"));
-    history.replaceState(history.state, "", hash);
-    this.url.lastHash = location.hash;
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(url);
-      copied = true;
-    } catch {
-      // No clipboard (an insecure page, or no permission): the field below is there to copy.
-    }
-    const kb = (url.length / 1024).toFixed(1);
-    this.messages.showLink(url, `${copied ? "Link copied" : "Copy this link"} (${kb} KB): it opens this exact network, its weights, points and data, at step ${this.session.snapshot?.stepCount ?? 0}.`);
-  }
-
-  // Trains on loaded data `{ name, text, options, data }` (parseCsv's result): a new network
-  // for its task, with dataset "custom".
-  async #useCustom({ name, text, options, data }) {
-    const bounds = domainOf(data.bounds);
-    this.custom = { name, text, options, data, bounds, info: { task: data.task, classes: data.classes } };
-    this.controls.setCustom(this.custom.info, name);
-    const next = cloneState(this.state);
-    const wasTask = taskOf(this.state, this.state.dataset === "custom" ? this.custom.info : null).task;
-    next.dataset = "custom";
-    if (data.task !== wasTask) Object.assign(next, taskDefaults(data.task));
-    reconcile(next, [], { custom: this.custom.info });
-    this.state = next;
-    this.points.use(data, bounds);
-    this.#showData();
-    this.controls.update(next);
-    const ok = await this.#rebuild({ data: false });
-    this.url.write(this.state);
-    this.loop.invalidate({ fetch: true });
-    return ok !== false;
-  }
-
-  // Loaded data with a new training ratio or seed: the same file, split again.
-  async #resplitCustom() {
-    const c = this.custom;
-    const options = { ...c.options, trainRatio: this.state["train-ratio"], seed: this.state.seed };
-    try {
-      const d = await this.runner.parseCsv(c.text, options);
-      if (this.custom !== c) return;
-      c.data = d;
-      c.options = options;
-      this.points.use(d, c.bounds);
-      this.#showData();
-      this.#sendData();
-    } catch (err) {
-      this.messages.showAlert(`Could not split ${c.name} again: ${err?.message ?? err}`);
-    }
-  }
-
-  // The `src` attribute: loads its CSV. Returns whether a network was built on it.
-  async #loadSrc(src) {
-    try {
-      const text = await fetchText(src, document.baseURI);
-      const name = decodeURIComponent(new URL(src, document.baseURI).pathname.split("/").pop() || "data.csv");
-      await this.setData(text, { name });
-      return true;
-    } catch (err) {
-      const message = String(err?.message ?? err);
-      if (!/^Could not use/.test(message)) this.messages.showAlert(`${message}. Training on the ${this.state.dataset === "custom" ? "circle" : this.state.dataset} data instead.`, null, "data");
-      return false;
-    }
-  }
-
-  // A link's `net=` value: the same data (generated from the seed, or the link's CSV), the
-  // link's point edits, and the exact weights. Returns whether it was built.
-  async #openShare(value) {
-    let payload;
-    try {
-      payload = await decodeShare(value);
-    } catch (err) {
-      this.messages.set("link", [...this.messages.items.link, { key: "net", message: `${err?.message ?? err}; the network starts from the seed instead.` }]);
-      return false;
-    }
-    try {
-      if (payload.csv) {
-        const d = await this.runner.parseCsv(payload.csv.text, payload.csv.options);
-        const bounds = domainOf(d.bounds);
-        this.custom = { ...payload.csv, data: d, bounds, info: { task: d.task, classes: d.classes } };
-        this.controls.setCustom(this.custom.info, payload.csv.name);
-        reconcile(this.state, [], { custom: this.custom.info });
-        this.points.use(d, bounds);
-        this.#showData();
-      } else {
-        if (this.state.dataset === "custom") throw new Error("net: the link says dataset=custom but carries no data");
-        this.#regenerateData();
-      }
-      this.points.replay(payload.edits);
-      this.#showData();
-      const engineState = stateFromArrays(engineConfig(this.state), this.state.layers, payload);
-      await this.#rebuild({ data: false, state: engineState, rethrow: true });
-      return true;
-    } catch (err) {
-      this.custom = null;
-      this.controls.setCustom(null);
-      this.messages.set("link", [...this.messages.items.link, { key: "net", message: `net: the link's network does not fit its settings (${err?.message ?? err}); the network starts from the seed instead.` }]);
-      return false;
-    }
-  }
-
   // ---- points and the selected example --------------------------------------------------------
 
   pick(set, index) {
@@ -969,225 +774,37 @@ export class BackpropViz extends HTMLElement {
     this.#sendData();
   }
 
-  // ---- selection, editing, inspector -------------------------------------------------------------
+  // ---- selection and editing (selection.js) ----------------------------------------------------
 
+  /** Selects a parameter or neuron (`{ kind, ... }`, null for none) for the inspector. */
   select(sel) {
-    if (sameSelection(sel, this.state.inspect)) {
-      this.#showSelection(sel);
-      return;
-    }
-    this.applyPatch({ inspect: sel ? { ...sel } : null });
+    this.selection.select(sel);
   }
 
-  #showSelection(sel) {
-    const fits = sel && selectionFits(sel, this.state.layers) ? sel : null;
-    this.frame.selection = fits;
-    if (!fits) this.frame.highlight = null;
-    this.layout.inspectorHost.hidden = !fits;
-    this.inspector.show(fits);
-    const status = this.layout.selectionStatus;
-    if (fits && this.session?.info) {
-      const { name } = describeSelection(fits, this.state);
-      const v = this.#parameterValue(fits);
-      status.textContent = v === null ? `Selected ${name}.` : `Selected ${name} = ${formatNumber(v)}.`;
-    } else {
-      status.textContent = "";
-    }
-    this.loop.invalidate();
-  }
-
-  #onDiagramKey(e) {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key.startsWith("Arrow")) {
-      e.preventDefault();
-      e.stopPropagation();
-      this.select(this.diagram.next(this.state.inspect, e.key));
-    } else if (e.key === "Enter" && this.state.inspect) {
-      e.preventDefault();
-      e.stopPropagation();
-      this.openEditor(this.state.inspect);
-    } else if (e.key === "Escape" && this.state.inspect) {
-      e.preventDefault();
-      this.select(null);
-    }
-  }
-
-  #parameterValue(sel) {
-    const v = this.session.views;
-    if (sel.kind === "w") return v.weights[v.weightIndex(sel.l, sel.j, sel.k)];
-    if (sel.kind === "b") return v.biases[v.biasIndex(sel.l, sel.j)];
-    return null;
-  }
-
+  /** Opens the value editor on a weight or bias (a neuron: its bias). */
   openEditor(sel) {
-    if (!sel || !this.session?.info) return;
-    // A neuron's editable number is its bias.
-    const target = sel.kind === "n" ? (sel.L > 0 ? { kind: "b", l: sel.L - 1, j: sel.j } : null) : sel;
-    if (!target) return;
-    if (!sameSelection(target, this.state.inspect)) this.select(target);
-    if (this.loop.playing) this.pause();
-    this.editing = { ...target };
-    const { label, name } = describeSelection(target, this.state);
-    const anchor = this.layout.inDiagramArea(this.diagram.anchor(this.editing));
-    this.editor.open({ ...anchor, label, name, value: this.#parameterValue(target), returnFocus: this.layout.diagramCanvas });
-  }
-
-  #placeEditor() {
-    const a = this.layout.inDiagramArea(this.diagram.anchor(this.editing));
-    this.editor._place(a.x, a.y);
-  }
-
-  #setParameter(sel, value, final = false) {
-    if (!sel || !this.session?.info || !Number.isFinite(value)) return;
-    this.session.setParameter({ ...sel, value }).then(
-      () => {
-        if (final) this.#showSelection(this.state.inspect);
-      },
-      (err) => this.messages.showAlert(`Could not set the value: ${err?.message ?? err}`),
-    );
-    this.loop.cancelStep();
+    this.selection.openEditor(sel);
   }
 
   // ---- errors while running ------------------------------------------------------------------
 
   #onEngineError(err) {
-    const message = String(err?.message ?? err);
-    const m = /diverged at step (\d+)/.exec(message);
-    if (!m && !/diverged/.test(message)) {
-      this.messages.showAlert(`Something went wrong: ${message}`);
+    const lr = this.state["learning-rate"];
+    const notice = engineErrorNotice(err, { stepCount: this.session?.snapshot?.stepCount ?? 0, learningRate: lr });
+    if (!notice.diverged) {
+      this.messages.showAlert(notice.text);
       return;
     }
-    const step = m ? Number(m[1]) : (this.session?.snapshot?.stepCount ?? 0) + 1;
-    const lr = this.state["learning-rate"];
-    const lower = [...LEARNING_RATES].reverse().find((v) => v < lr);
+    const lower = notice.lowerRate;
     const action =
-      lower === undefined
+      lower === null
         ? null
         : { text: `Use ${formatNumber(lower)}`, label: `Lower the learning rate to ${formatNumber(lower)}`, run: () => this.applyPatch({ "learning-rate": lower }) };
-    this.messages.showAlert(`The loss became infinite at step ${new Intl.NumberFormat("en-US").format(step)}; lower the learning rate.`, action, "diverged");
-    this.dispatchEvent(new CustomEvent("diverged", { detail: { step, message } }));
+    this.messages.showAlert(notice.text, action, "diverged");
+    this.dispatchEvent(new CustomEvent("diverged", { detail: { step: notice.step, message: notice.message } }));
   }
 
-  // ---- the loop's host ------------------------------------------------------------------------------
 
-  #loopHost() {
-    const self = this;
-    const TEXT = TEXT_INTERVAL_MS;
-    return {
-      get ready() {
-        return !!self.session?.info;
-      },
-      get session() {
-        return self.session;
-      },
-      get example() {
-        return self.points.example;
-      },
-      get batchSize() {
-        return self.state["batch-size"];
-      },
-      get trainSize() {
-        return self.session?.info?.trainSize ?? 0;
-      },
-      wantsInspection() {
-        return self.inspector.wants({ version: self.session?.snapshot?.version ?? -1, live: self.loop.playing });
-      },
-      inspection() {
-        if (!this.wantsInspection()) return null;
-        const ask = self.inspector.request();
-        return { ...ask, example: self.points.described, batch: self.useBatch };
-      },
-      onSnapshot(snap, inspect) {
-        if (!inspect) return;
-        if (snap?.inspection) self.inspector.render(snap.inspection, { version: snap.version, live: self.loop.playing });
-        else self.inspector.failed();
-      },
-      uploadThumbs() {
-        self.frame.thumbs = self.atlas.update(self.session.views, THUMB);
-      },
-      beforeApply() {
-        self.diagram.capturePrevious(self.session.views);
-      },
-      onStepPrepared() {
-        // Step mode on the selected point trains on that one example: no batch to show.
-        const onExample = self.loop.stepFor === "example" && !self.loop.playing;
-        self.batchView = onExample ? null : self.session.views.batch();
-        self.useBatch = !onExample;
-        self.inspector.invalidate();
-      },
-      drawDiagram(anim) {
-        if (self.layerBarDirty) self.#placeLayerBar();
-        self.frame.anim = anim;
-        self.frame.views = self.session.views;
-        self.diagram.draw(self.frame);
-      },
-      drawOutput(anim) {
-        const f = self.outFrame;
-        f.pixels = self.session.views.gridPixels;
-        f.batch = anim.phase === "flow" ? null : self.batchView;
-        self.output.draw(f);
-      },
-      drawChart(fresh) {
-        const snap = self.session.snapshot;
-        if (fresh && snap && snap.version !== self.chartVersion) {
-          self.chartVersion = snap.version;
-          const m = snap.metrics;
-          const acc = self.points.task !== "regression";
-          self.chart.push(snap.stepCount, m[0], m[1], acc ? m[2] : NaN, acc ? m[3] : NaN);
-          self.textStale = true;
-        }
-        self.chart.draw();
-      },
-      afterFrame(steps, loss, fresh) {
-        const snap = self.session?.snapshot;
-        if (!snap) return;
-        if (fresh) self.drawnSnapshot = snap;
-        const now = performance.now();
-        if (self.textStale && (!self.loop.playing || now - self.lastText >= TEXT)) {
-          self.lastText = now;
-          self.textStale = false;
-          self.layout.setMetrics(snap.metrics, snap.stepCount);
-        }
-        if (steps > 0 && self.stepListeners > 0) {
-          self.dispatchEvent(new CustomEvent("step", { detail: { loss: snap.metrics[0], batchLoss: loss, step: snap.stepCount } }));
-        }
-      },
-      onPhase(text) {
-        self.controls.setPhase(text);
-      },
-      onPlaying(playing) {
-        self.controls.setPlaying(playing);
-        self.root.classList.toggle("is-playing", playing);
-        if (!playing) self.textStale = true;
-      },
-      onError(err) {
-        self.#onEngineError(err);
-      },
-    };
-  }
-}
-
-/** An engine state from flat weights and biases (a link's) for a config with these layers. */
-function stateFromArrays(config, layers, { weights, biases, stepCount }) {
-  const nW = layers.slice(1).reduce((a, n, i) => a + n * layers[i], 0);
-  const nB = layers.slice(1).reduce((a, n) => a + n, 0);
-  if (weights.length !== nW || biases.length !== nB) {
-    throw new Error(`it holds ${weights.length} weights and ${biases.length} biases; a ${layers.join("-")} network has ${nW} and ${nB}`);
-  }
-  const state = { ...config, weights: [], biases: [], stepCount };
-  let w = 0;
-  let b = 0;
-  for (let l = 0; l + 1 < layers.length; l++) {
-    const rows = [];
-    for (let j = 0; j < layers[l + 1]; j++) {
-      rows.push(Array.from(weights.subarray(w, w + layers[l])));
-      w += layers[l];
-    }
-    state.weights.push(rows);
-    state.biases.push(Array.from(biases.subarray(b, b + layers[l + 1])));
-    b += layers[l + 1];
-  }
-  return state;
 }
 
 /** CSS colours from RGBA bytes. */

@@ -3,6 +3,8 @@
 // running (divergence, engine errors). Both are dismissible. Every message reaches the page
 // through textContent only, so hash- or attribute-derived text can never become markup.
 
+import { LEARNING_RATES } from "./state.js";
+
 const MAX_LISTED = 12;
 
 function el(tag, className, text) {
@@ -116,4 +118,24 @@ export class Messages {
     box.hidden = false;
     return field;
   }
+}
+
+/**
+ * What to tell a reader about an error from the engine while it trains: `{ diverged, text,
+ * message, step, lowerRate }`. A divergence names its step (the engine's, else the one after
+ * `stepCount`) and offers the next lower learning rate of `rates` (null when there is none).
+ */
+export function engineErrorNotice(err, { stepCount, learningRate, rates = LEARNING_RATES }) {
+  const message = String(err?.message ?? err);
+  const m = /diverged at step (\d+)/.exec(message);
+  if (!m && !/diverged/.test(message)) return { diverged: false, text: `Something went wrong: ${message}`, message, step: null, lowerRate: null };
+  const step = m ? Number(m[1]) : stepCount + 1;
+  const lower = [...rates].reverse().find((v) => v < learningRate);
+  return {
+    diverged: true,
+    text: `The loss became infinite at step ${new Intl.NumberFormat("en-US").format(step)}; lower the learning rate.`,
+    message,
+    step,
+    lowerRate: lower ?? null,
+  };
 }
