@@ -14,6 +14,7 @@
 //   npm run bench -- --quick           # a fifth of the work, for a smoke run
 //   npm run bench -- --only native,node
 //   npm run bench -- --only chromium,plainjs   # the engine against plain JS only
+//   npm run bench -- --no-frame        # without the frame-time benchmark
 //
 // Afterwards, if bench/frame.mjs exists, it is imported and its `run` (or default) export is
 // awaited with { serverUrl, launch } (the frame-time benchmark).
@@ -31,15 +32,16 @@ const TARGET_B = 2_000_000;
 const TARGET_PLAIN = 5; // issue 8: the engine against a careful plain-JS implementation
 
 function parseArgs(argv) {
-  const opts = { repeats: 7, scale: 1, only: new Set(["native", "chromium", "plainjs", "node"]) };
+  const opts = { repeats: 7, scale: 1, only: new Set(["native", "chromium", "plainjs", "node"]), frame: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") opts.scale = 0.2;
     else if (a === "--repeats") opts.repeats = Number(argv[++i]);
     else if (a === "--scale") opts.scale = Number(argv[++i]);
     else if (a === "--only") opts.only = new Set(argv[++i].split(","));
+    else if (a === "--no-frame") opts.frame = false;
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/run.mjs [--repeats N] [--quick | --scale F] [--only native,chromium,plainjs,node]");
+      console.log("usage: node bench/run.mjs [--repeats N] [--quick | --scale F] [--only native,chromium,plainjs,node] [--no-frame]");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -258,7 +260,7 @@ async function main() {
 
   // The frame-time benchmark, written separately, runs afterwards if present.
   const frame = path.join(ROOT, "bench/frame.mjs");
-  if (fs.existsSync(frame)) {
+  if (opts.frame && fs.existsSync(frame)) {
     console.log("\nbench/frame.mjs:");
     const mod = await import(pathToFileURL(frame).href);
     const fn = mod.run ?? mod.default;

@@ -198,6 +198,17 @@ export function tickLabel(v) {
   const a = Math.abs(v);
   const e = Math.round(Math.log10(a));
   if (Math.abs(a - 10 ** e) < 1e-12 * a && (e <= -2 || e >= 2)) return s + powerOfTen(e);
+  // Very large or small: a short mantissa and exponent ("2e305", "1.5e−7"), not JS's "2e+305",
+  // so the label fits beside an axis.
+  if (a >= 1e5 || a < 1e-3) {
+    let f = Math.floor(Math.log10(a));
+    let m = +(a / 10 ** f).toPrecision(2);
+    if (m >= 10) {
+      m /= 10;
+      f += 1;
+    }
+    return `${s}${m}e${f < 0 ? "−" : ""}${Math.abs(f)}`;
+  }
   return s + String(+a.toPrecision(3));
 }
 
