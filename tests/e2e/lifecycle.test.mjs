@@ -14,6 +14,7 @@ import { openPage, assertNoErrors, useServerAndBrowser, EMBED_CSP } from "./harn
 const WAIT = { timeout: 120_000 };
 const env = useServerAndBrowser({ headers: () => ({ "Content-Security-Policy": EMBED_CSP }) });
 const FIGURES = Number(process.env.LIFECYCLE_FIGURES ?? 1000);
+const WARMUP = Number(process.env.LIFECYCLE_WARMUP ?? 50);
 
 function instrument() {
   const pending = { timeout: new Set(), interval: new Set(), raf: new Set() };
@@ -142,7 +143,7 @@ test(`adding and removing ${FIGURES} figures leaks nothing: memory returns, no t
       pending: await page.evaluate(() => window.__probe.pending()),
     });
 
-    await cycle(50); // warm-up: the allocators' first growth, compiled code
+    await cycle(WARMUP); // warm-up: the allocators' first growth, compiled code
     const start = await measure();
     const t0 = Date.now();
     const ids = await cycle(FIGURES);
