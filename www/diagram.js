@@ -543,8 +543,11 @@ export class Diagram {
     let legendsOn = this.legends && H - rows * rowH >= 150;
     // The output column: values, then (multiclass) swatches and class names.
     ctx.font = `600 12px ${FONT_FAMILY}`;
-    T.valueW = Math.ceil(ctx.measureText("0.00").width);
-    let outW = 0;
+    // The output values' column: "0.00" to "1.00" for sigmoid and softmax outputs; others can
+    // be negative or reach the "≤−100" of format(), so their column is as wide as that.
+    const unitW = Math.ceil(ctx.measureText("0.00").width);
+    T.valueW = T.output === "sigmoid" || T.output === "softmax" ? unitW : Math.ceil(Math.max(ctx.measureText("−99.99").width, ctx.measureText("≤−100").width));
+    let outW = T.valueW - unitW;
     if (T.outLabels || T.classColours) {
       const cap = Math.round(Math.max(36, Math.min(130, W * 0.16)));
       let labelW = 0;
@@ -553,7 +556,7 @@ export class Diagram {
         T.outText = T.outLabels.map((s) => ellipsize(ctx, s, cap));
         for (const s of T.outText) labelW = Math.max(labelW, Math.ceil(ctx.measureText(s).width));
       }
-      outW = 5 + (T.classColours ? 13 : 0) + labelW;
+      outW += 5 + (T.classColours ? 13 : 0) + labelW;
     }
     const padR = 46 + outW;
     const span0 = Math.max(40, W - 64 - padR);
