@@ -182,7 +182,9 @@ function report(res, opts, chromiumVersion) {
   if (b !== undefined) {
     console.log(`  (b) wasm in Chromium >= ${(TARGET_B / 1e6).toFixed(1)} M examples/s: ${b >= TARGET_B ? "PASS" : "MISS"} (${fmt(b)})`);
   }
-  console.log(`\nThe engine against plain JavaScript (bench/plain.mjs: the same network and training, Float64Arrays), both in Chromium:`);
+  if (res.chromium && res.plainjs) {
+    console.log(`\nThe engine against plain JavaScript (bench/plain.mjs: the same network and training, Float64Arrays), both in Chromium:`);
+  }
   for (const w of WORKLOADS) {
     const c = med("chromium", w.id);
     const p = med("plainjs", w.id);
@@ -225,16 +227,15 @@ async function main() {
     }
     for (const w of WORKLOADS) {
       console.error(`bench: ${w.label}: warm-up, then ${opts.repeats} interleaved repeats of ${sides.join(", ")}`);
+      const start = {
+        native: () => nativeSide(exe, w, opts),
+        chromium: () => chromiumSide(chrome.page, w, opts),
+        plainjs: () => chromiumSide(chrome.page, w, opts, "plain"),
+        node: () => nodeSide(pkg, w, opts),
+      };
       const runners = {};
       for (const side of sides) {
-        runners[side] =
-          side === "native"
-            ? await nativeSide(exe, w, opts)
-            : side === "chromium"
-              ? await chromiumSide(chrome.page, w, opts)
-              : side === "plainjs"
-                ? await chromiumSide(chrome.page, w, opts, "plain")
-                : await nodeSide(pkg, w, opts);
+        runners[side] = await start[side]();
         res[side][w.id] = { examplesPerSecond: [], steps: runners[side].steps };
       }
       for (let r = 0; r < opts.repeats; r++) {

@@ -543,10 +543,12 @@ export class Diagram {
     let legendsOn = this.legends && H - rows * rowH >= 150;
     // The output column: values, then (multiclass) swatches and class names.
     ctx.font = `600 12px ${FONT_FAMILY}`;
-    // The output values' column: "0.00" to "1.00" for sigmoid and softmax outputs; others can
-    // be negative or reach the "≤−100" of format(), so their column is as wide as that.
+    // The output values' column, as wide as the widest value format() can give the output:
+    // "0.00" to "1.00" for sigmoid and softmax, "−1.00" for tanh, up to "−99.99" or "≤−100"
+    // for the unbounded ones.
     const unitW = Math.ceil(ctx.measureText("0.00").width);
-    T.valueW = T.output === "sigmoid" || T.output === "softmax" ? unitW : Math.ceil(Math.max(ctx.measureText("−99.99").width, ctx.measureText("≤−100").width));
+    const longest = T.output === "sigmoid" || T.output === "softmax" ? ["0.00"] : T.output === "tanh" ? ["−1.00"] : ["−99.99", "≤−100"];
+    T.valueW = Math.max(unitW, ...longest.map((s) => Math.ceil(ctx.measureText(s).width)));
     let outW = T.valueW - unitW;
     if (T.outLabels || T.classColours) {
       const cap = Math.round(Math.max(36, Math.min(130, W * 0.16)));
