@@ -13,6 +13,7 @@ pub mod kernel;
 pub mod loss;
 pub mod network;
 pub mod optimizer;
+pub mod raster;
 pub mod rng;
 pub mod wasm;
 

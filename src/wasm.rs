@@ -11,6 +11,7 @@ use crate::config::{self, SPEC_KEYS, Spec};
 use crate::csv;
 use crate::dataset::{self, DatasetKind, Points, Task};
 use crate::network;
+use crate::raster;
 use crate::rng::Rng;
 use js_sys::{Array, Float64Array, JsString, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use serde::{Deserialize, Serialize};
@@ -1071,6 +1072,88 @@ pub fn parse_csv(text: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     }
     set(&out, "bounds", &bounds, what)?;
     Ok(out.into())
+}
+
+/// The diagram's edge rasteriser ([`crate::raster`]): `www/diagram.js` writes its edges as
+/// records into a buffer in wasm memory, `draw` turns them into RGBA pixels in wasm memory,
+/// and the diagram puts those on its canvas (one `putImageData`), instead of a few hundred
+/// `stroke()` calls that a canvas without a GPU rasterises at about 57 ns a pixel.
+#[wasm_bindgen]
+pub struct EdgeRaster {
+    inner: raster::Raster,
+    records: Vec<f32>,
+}
+
+impl Default for EdgeRaster {
+    fn default() -> Self {
+        EdgeRaster::new()
+    }
+}
+
+#[wasm_bindgen]
+impl EdgeRaster {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> EdgeRaster {
+        EdgeRaster {
+            inner: raster::Raster::new(),
+            records: Vec::new(),
+        }
+    }
+
+    /// Sets the buffer's size in device pixels, and clears it.
+    pub fn resize(&mut self, width: f64, height: f64) -> Result<(), JsError> {
+        let w = whole("width", width, 0, raster::MAX_SIDE)?;
+        let h = whole("height", height, 0, raster::MAX_SIDE)?;
+        self.inner.resize(w, h).map_err(js_error)
+    }
+
+    /// Makes room for `count` records of `RECORD` f32s and returns the address of the first.
+    /// The address changes when the room grows, and wasm memory may grow with it.
+    #[wasm_bindgen(js_name = recordsPtr)]
+    pub fn records_ptr(&mut self, count: f64) -> Result<usize, JsError> {
+        let n = whole("count", count, 0, 1_000_000)? * raster::RECORD;
+        if self.records.len() < n {
+            self.records.resize(n, 0.0);
+        }
+        Ok(self.records.as_ptr() as usize)
+    }
+
+    /// f32s per record.
+    #[wasm_bindgen(getter, js_name = recordLength)]
+    pub fn record_length(&self) -> usize {
+        raster::RECORD
+    }
+
+    /// Clears the pixels and draws the first `count` records, coordinates times `scale`.
+    pub fn draw(&mut self, count: f64, scale: f64) -> Result<(), JsError> {
+        let room = self.records.len() / raster::RECORD;
+        let n = whole("count", count, 0, room)?;
+        self.inner
+            .draw(&self.records[..n * raster::RECORD], scale as f32);
+        Ok(())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> usize {
+        self.inner.width()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> usize {
+        self.inner.height()
+    }
+
+    /// Address of the straight RGBA pixels (u8), width x height, top row first.
+    #[wasm_bindgen(js_name = pixelsPtr)]
+    pub fn pixels_ptr(&self) -> usize {
+        self.inner.pixels().as_ptr() as usize
+    }
+
+    /// Number of bytes in the pixels.
+    #[wasm_bindgen(js_name = pixelsLen)]
+    pub fn pixels_len(&self) -> usize {
+        self.inner.pixels().len() * 4
+    }
 }
 
 /// The wasm module's memory, for building typed-array views from the `...Ptr` methods.

@@ -48,7 +48,14 @@
 // thumbnails and text sit on whole CSS px, helpers take whole numbers or read per-frame doubles
 // from fields, and rounded rectangles are built from arcs. Static text and legends are drawn
 // once into a cached canvas.
+//
+// Without a GPU, the canvas's own rasteriser is the frame's largest cost by far (30 ms for
+// the 2-8x6-1 network's 688 edges in view "both", at the frame's commit). There, after
+// `useEngine(engine)`, the edges, bands, particles, halos and the pass's sweep are written as
+// records for the engine's rasteriser (www/edge-raster.js, src/raster.rs) and shown with one
+// putImageData; the cards, rings, text and outlines stay canvas calls, drawn over them.
 
+import { EdgeRaster, canvasIsSoftware, cssRgb } from "./edge-raster.js";
 import {
   BUCKETS,
   BUCKET_WIDTHS,
@@ -102,6 +109,15 @@ const TITLE_H = 34; // the header with layer titles
 const CAPTION_H = 18; // the line under the legends that says what a group shows
 const CAPTION_ICONS = 62; // CSS px before the caption's text: a marker and a band
 const CARD_PITCH = 1 / 0.74; // the tightest row pitch of cards, per card size
+// The same colours as [r, g, b], for the engine's rasteriser.
+const WEIGHT_BUCKET_RGB = WEIGHT_BUCKET_COLORS.map(cssRgb);
+const GRADIENT_BUCKET_RGB = GRADIENT_BUCKET_COLORS.map(cssRgb);
+const NEUTRAL_RGB = cssRgb(NEUTRAL);
+const HALO = "#f6c343";
+const HALO_RGB = cssRgb(HALO);
+const SWEEP_FORWARD = [8, 119, 189];
+const SWEEP_BACKWARD = [118, 42, 131];
+const SWEEP_ALPHA = 0.13;
 const BAND_ALPHA = 0.5; // bands are translucent: they sum many edges, and must not hide them
 const BAND_MIN = 2.5; // CSS px, the thinnest band
 const FLOW_SPEED = 46; // particle speed, CSS px per second
@@ -264,6 +280,8 @@ export class Diagram {
     this.lastHighlight = undefined;
     this.hasHighlight = false;
     this.lastSelection = null;
+    /** The engine's edge rasteriser (useEngine), or null: canvas strokes. */
+    this.edges = null;
     this.prevValid = false;
     this.captured = false;
     this.inUpdate = false;
@@ -322,7 +340,28 @@ export class Diagram {
   }
 
   /** Removes the canvas listeners. */
+  /**
+   * Draws the edges with the engine's rasteriser (`engine`: loadEngine()'s result) when the
+   * canvas has no GPU (`force`: true or false to choose regardless). Returns whether it does.
+   * Its buffers are allocated here and on resize, so wasm memory may grow: refresh any
+   * NetworkViews afterwards.
+   */
+  useEngine(engine, force = null) {
+    const want = force ?? canvasIsSoftware();
+    if (want && !this.edges && engine?.EdgeRaster) {
+      this.edges = new EdgeRaster(engine);
+      this.fitEdges();
+    } else if (!want && this.edges) this.freeEdges();
+    return !!this.edges;
+  }
+
+  freeEdges() {
+    this.edges?.free();
+    this.edges = null;
+  }
+
   destroy() {
+    this.freeEdges();
     const c = this.canvas;
     c.removeEventListener("click", this.handleClick);
     c.removeEventListener("dblclick", this.handleDblClick);
@@ -704,6 +743,33 @@ export class Diagram {
     T.wMin = Math.max(0.3, Math.min(0.9, T.wMax * 0.16));
     T.gOff = Math.max(1.6, Math.min(4, T.wMax * 0.55)); // the "both" view's gradient line offset
     T.dotR = Math.max(1.3, Math.min(3.4, pitchMin * 0.045));
+    this.fitEdges();
+  }
+
+  /**
+   * Sizes the engine's rasteriser for this canvas and layout before any frame, because
+   * growing its buffers may grow wasm memory, which detaches a caller's NetworkViews: never
+   * in draw(). Records a frame can need, per drawn edge: two passes (a highlight), each with
+   * the structure, the weight, the derivative and the halo, plus flow's particles both ways.
+   */
+  fitEdges() {
+    const T = this.topo;
+    const R = this.edges;
+    if (!R) return;
+    try {
+      R.fit(this.canvas.width, this.canvas.height);
+      if (!T) return;
+      let n = 16;
+      for (let l = 0; l < T.depth; l++) {
+        const np = Math.max(1, Math.round((T.ex1[l] - T.ex0[l]) / FLOW_SPACING));
+        n += (T.dOffset[l + 1] - T.dOffset[l]) * 2 * (4 + 2 * np);
+      }
+      R.reserve(n);
+    } catch (err) {
+      // A canvas larger than the rasteriser takes (over 16 M device pixels): canvas strokes.
+      console.warn(`backprop-viz: the diagram's edges are drawn by the canvas: ${err?.message ?? err}`);
+      this.freeEdges();
+    }
   }
 
   /**
@@ -978,7 +1044,9 @@ export class Diagram {
     if (!views || views.weights.length !== T.nW || views.biases.length !== T.nB) return;
     const view = frame.view === "gradients" || frame.view === "both" ? frame.view : "weights";
     if (this.chromeKey !== view) this.buildChrome(view);
-    ctx.drawImage(this.chrome, 0, 0);
+    const R = this.edges;
+    if (R) R.begin(this.canvas.width, this.canvas.height);
+    else ctx.drawImage(this.chrome, 0, 0);
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     const th = frame.thumbs;
     this.thumbs = th && th.height >= T.nN * T.thumb ? th : null;
@@ -1114,6 +1182,14 @@ export class Diagram {
           this.particles(l, GRADIENT, mode);
         }
       }
+    }
+
+    if (R) {
+      // The edges' pixels, then the static text and legends over them.
+      R.put(ctx, this.dpr);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.chrome, 0, 0);
+      ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     }
 
     // The glowing front: dots on the edges it is crossing.
@@ -1252,18 +1328,24 @@ export class Diagram {
     const wMin = T.wMin * widthScale;
     const wSpan = (T.wMax - T.wMin) * widthScale;
     const colors = kind === GRADIENT ? GRADIENT_BUCKET_COLORS : WEIGHT_BUCKET_COLORS;
+    const rgbs = kind === GRADIENT ? GRADIENT_BUCKET_RGB : WEIGHT_BUCKET_RGB;
+    const R = this.edges;
     // Dense layers: weak edges fainter still, strong ones brighter.
     const dense = T.density[l] < 1;
     if (T.bands[l] === 1) {
       // Bands are few (about two per drawn neuron): they are not faded with the layer's density.
-      ctx.globalAlpha = Math.min(1, (alpha / T.density[l]) * BAND_ALPHA);
+      const bandAlpha = Math.min(1, (alpha / T.density[l]) * BAND_ALPHA);
+      ctx.globalAlpha = bandAlpha;
       for (let bi = 0; bi < BUCKETS; bi++) {
         const b = DRAW_ORDER[bi];
         const start = counts[b];
         const end = counts[b + 1];
         if (start === end) continue;
-        ctx.fillStyle = kind === STRUCTURE ? NEUTRAL : colors[b];
-        ctx.beginPath();
+        const rgb = kind === STRUCTURE ? NEUTRAL_RGB : rgbs[b];
+        if (!R) {
+          ctx.fillStyle = kind === STRUCTURE ? NEUTRAL : colors[b];
+          ctx.beginPath();
+        }
         for (let i = start; i < end; i++) {
           const e = order[i];
           const d = d0 + e;
@@ -1284,13 +1366,17 @@ export class Diagram {
           }
           let h = wMin + wSpan * m;
           h = (h > BAND_MIN ? h : BAND_MIN) / 2;
+          if (R) {
+            R.band(xa, y1, xb, y2, h, rgb, bandAlpha);
+            continue;
+          }
           ctx.moveTo(xa, y1 - h);
           ctx.bezierCurveTo(xm, y1 - h, xm, y2 - h, xb, y2 - h);
           ctx.lineTo(xb, y2 + h);
           ctx.bezierCurveTo(xm, y2 + h, xm, y1 + h, xa, y1 + h);
           ctx.closePath();
         }
-        ctx.fill();
+        if (!R) ctx.fill();
       }
     }
     for (let bi = 0; bi < BUCKETS; bi++) {
@@ -1299,20 +1385,29 @@ export class Diagram {
       const end = counts[b + 1];
       if (start === end) continue;
       const wb = BUCKET_WIDTHS[b];
-      ctx.globalAlpha = dense ? Math.min(1, alpha * (0.6 + 0.8 * wb)) : alpha;
-      ctx.strokeStyle = kind === STRUCTURE ? NEUTRAL : colors[b];
-      ctx.lineWidth = kind === STRUCTURE ? wMin + wSpan * 0.15 : wMin + wSpan * wb;
-      ctx.beginPath();
+      const edgeAlpha = dense ? Math.min(1, alpha * (0.6 + 0.8 * wb)) : alpha;
+      const width = kind === STRUCTURE ? wMin + wSpan * 0.15 : wMin + wSpan * wb;
+      const rgb = kind === STRUCTURE ? NEUTRAL_RGB : rgbs[b];
+      if (!R) {
+        ctx.globalAlpha = edgeAlpha;
+        ctx.strokeStyle = kind === STRUCTURE ? NEUTRAL : colors[b];
+        ctx.lineWidth = width;
+        ctx.beginPath();
+      }
       for (let i = start; i < end; i++) {
         const e = order[i];
         if (dCount[d0 + e] !== 1) continue;
         const t = (e / Sf) | 0;
         const y1 = slotY[fromS + e - t * Sf] + offY;
         const y2 = slotY[toS + t] + offY;
+        if (R) {
+          R.stroke(xa, y1, xb, y2, width / 2, rgb, edgeAlpha);
+          continue;
+        }
         ctx.moveTo(xa, y1);
         ctx.bezierCurveTo(xm, y1, xm, y2, xb, y2);
       }
-      ctx.stroke();
+      if (!R) ctx.stroke();
     }
     ctx.globalAlpha = 1;
   }
@@ -1341,15 +1436,18 @@ export class Diagram {
     // Each particle is a short round-capped dash along the curve, its tail behind it.
     const tail = (kind === GRADIENT ? -FLOW_TAIL : FLOW_TAIL) / dx;
     const thin = kind === GRADIENT && offY !== 0 ? 0.7 : 1;
+    const rgbs = kind === GRADIENT ? GRADIENT_BUCKET_RGB : WEIGHT_BUCKET_RGB;
+    const R = this.edges;
     ctx.globalAlpha = alpha;
     ctx.lineCap = "round";
     for (let b = 0; b < BUCKETS; b++) {
       const start = counts[b];
       const end = counts[b + 1];
       if (start === end || b === STEPS) continue; // nothing flows along a zero
+      const width = (1.8 + (T.wMin + (T.wMax - T.wMin) * BUCKET_WIDTHS[b])) * thin;
       ctx.strokeStyle = colors[b];
-      ctx.lineWidth = (1.8 + (T.wMin + (T.wMax - T.wMin) * BUCKET_WIDTHS[b])) * thin;
-      ctx.beginPath();
+      ctx.lineWidth = width;
+      if (!R) ctx.beginPath();
       for (let i = start; i < end; i++) {
         const e = order[i];
         const t = (e / Sf) | 0;
@@ -1361,6 +1459,10 @@ export class Diagram {
           if (u >= 1) u -= 1;
           let v = u - tail;
           v = v < 0 ? 0 : v > 1 ? 1 : v;
+          if (R) {
+            R.stroke(xa, y1, xb, y1 + dy, width / 2, rgbs[b], alpha, u < v ? u : v, u < v ? v : u);
+            continue;
+          }
           let si = u * 256;
           let ii = si | 0;
           ctx.moveTo(xa + dx * u, y1 + dy * (S_TABLE[ii] + (S_TABLE[ii + 1] - S_TABLE[ii]) * (si - ii)));
@@ -1369,7 +1471,7 @@ export class Diagram {
           ctx.lineTo(xa + dx * v, y1 + dy * (S_TABLE[ii] + (S_TABLE[ii + 1] - S_TABLE[ii]) * (si - ii)));
         }
       }
-      ctx.stroke();
+      if (!R) ctx.stroke();
     }
     ctx.globalAlpha = 1;
   }
@@ -1419,8 +1521,10 @@ export class Diagram {
   drawHalo() {
     const T = this.topo;
     const ctx = this.ctx;
-    ctx.strokeStyle = "#f6c343";
-    ctx.lineWidth = T.wMax + Math.min(5, T.pitch * 0.3);
+    const R = this.edges;
+    const width = T.wMax + Math.min(5, T.pitch * 0.3);
+    ctx.strokeStyle = HALO;
+    ctx.lineWidth = width;
     for (let l = 0; l < T.depth; l++) {
       const Sf = T.nSlots[l];
       const d0 = T.dOffset[l];
@@ -1430,17 +1534,22 @@ export class Diagram {
       const xa = T.ex0[l];
       const xb = T.ex1[l];
       const xm = (xa + xb) / 2;
-      ctx.globalAlpha = 0.32 * Math.max(0.2, T.density[l]);
-      ctx.beginPath();
+      const alpha = 0.32 * Math.max(0.2, T.density[l]);
+      ctx.globalAlpha = alpha;
+      if (!R) ctx.beginPath();
       for (let e = 0; e < n; e++) {
         if (T.hlDisp[d0 + e] !== 1) continue;
         const t = (e / Sf) | 0;
         const y1 = T.slotY[fromS + e - t * Sf];
         const y2 = T.slotY[toS + t];
+        if (R) {
+          R.stroke(xa, y1, xb, y2, width / 2, HALO_RGB, alpha);
+          continue;
+        }
         ctx.moveTo(xa, y1);
         ctx.bezierCurveTo(xm, y1, xm, y2, xb, y2);
       }
-      ctx.stroke();
+      if (!R) ctx.stroke();
     }
     ctx.globalAlpha = 1;
   }
@@ -1463,16 +1572,20 @@ export class Diagram {
         const g = c.getContext("2d");
         const grad = g.createLinearGradient(0, 0, 64, 0);
         grad.addColorStop(0, `rgba(${rgb},0)`);
-        grad.addColorStop(0.5, `rgba(${rgb},0.13)`);
+        grad.addColorStop(0.5, `rgba(${rgb},${SWEEP_ALPHA})`);
         grad.addColorStop(1, `rgba(${rgb},0)`);
         g.fillStyle = grad;
         g.fillRect(0, 0, 64, 1);
         return c;
       };
-      this.bandFwd = mk("8,119,189");
-      this.bandBack = mk("118,42,131");
+      this.bandFwd = mk(SWEEP_FORWARD.join(","));
+      this.bandBack = mk(SWEEP_BACKWARD.join(","));
     }
     const top = T.yMin - 12;
+    if (this.edges) {
+      this.edges.sweep(Math.round(x) - halfW, top, Math.round(x) + halfW, T.yMax + 12, forward ? SWEEP_FORWARD : SWEEP_BACKWARD, SWEEP_ALPHA);
+      return;
+    }
     ctx.drawImage(forward ? this.bandFwd : this.bandBack, Math.round(x) - halfW, top, 2 * halfW, T.yMax + 12 - top);
   }
 

@@ -343,6 +343,8 @@ export class BackpropViz extends HTMLElement {
       this.started = false;
       return;
     }
+    // Without a GPU the diagram's edges are drawn by the engine (freed in teardown).
+    this.diagram.useEngine(this.engine);
     this.#newSession();
     const session = this.session;
     let built = false;
@@ -399,6 +401,7 @@ export class BackpropViz extends HTMLElement {
     this.facade?.dispose();
     this.session?.close();
     this.session = null;
+    this.diagram.freeEdges();
     this.editor.dismiss();
   }
 
@@ -413,6 +416,7 @@ export class BackpropViz extends HTMLElement {
       return;
     }
     if (!this.runner) return;
+    this.diagram.useEngine(this.engine);
     this.#newSession();
     const saved = this.savedState;
     this.savedState = null;

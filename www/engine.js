@@ -42,6 +42,7 @@ export function engineOf(ns) {
     parseCsv: ns.parseCsv ?? null,
     oneHot: ns.oneHot ?? null,
     defaultClassPalette: ns.defaultClassPalette ?? null,
+    EdgeRaster: ns.EdgeRaster ?? null,
   };
 }
 

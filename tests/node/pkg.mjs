@@ -8,4 +8,4 @@ if (!existsSync(wasm)) {
 const pkg = await import("../../pkg/backprop_viz.js");
 pkg.initSync({ module: readFileSync(wasm) });
 
-export const { Network, dataset, wasmMemory, parseCsv, oneHot, defaultClassPalette } = pkg;
+export const { Network, dataset, wasmMemory, parseCsv, oneHot, defaultClassPalette, EdgeRaster } = pkg;
