@@ -43,14 +43,17 @@ const TABLE: usize = 256;
 pub struct Raster {
     width: usize,
     height: usize,
-    /// Packed RGBA (the bytes R, G, B, A in memory order), row by row: premultiplied while
-    /// drawing, straight after [`Raster::draw`].
+    /// The drawing, packed RGBA (the bytes R, G, B, A in memory order) premultiplied, column
+    /// by column: the rasteriser walks columns, and a column's run of pixels is then one
+    /// contiguous slice (cache-friendly, and vectorised).
+    work: Vec<u32>,
+    /// The result: straight RGBA, row by row.
     pixels: Vec<u32>,
     /// The curve's height (fraction of y2 - y1) at x fraction i / TABLE, and its slope
     /// d(height)/d(x fraction); one extra entry each for u = 1.
     s: [f32; TABLE + 2],
     sp: [f32; TABLE + 2],
-    /// Rows touched since the last clear: [first, last) (to clear and convert only those).
+    /// Columns touched since the last clear: [first, last) (to clear and convert only those).
     dirty: (usize, usize),
 }
 
@@ -109,6 +112,7 @@ impl Raster {
         Raster {
             width: 0,
             height: 0,
+            work: Vec::new(),
             pixels: Vec::new(),
             s,
             sp,
@@ -144,8 +148,10 @@ impl Raster {
             self.width = width;
             self.height = height;
             // New vectors: a smaller size gives memory back (a figure shrunk on a long-lived page).
+            self.work = vec![0; width * height];
             self.pixels = vec![0; width * height];
         } else {
+            self.work.fill(0);
             self.pixels.fill(0);
         }
         self.dirty = (0, 0);
@@ -155,11 +161,11 @@ impl Raster {
     /// Clears the buffer, draws `records` (see the module comment; a partial record at the
     /// end is ignored) with coordinates multiplied by `scale`, and leaves straight RGBA.
     pub fn draw(&mut self, records: &[f32], scale: f32) {
-        let (r0, r1) = self.dirty;
-        if r1 > r0 {
-            self.pixels[r0 * self.width..r1 * self.width].fill(0);
+        let (c0, c1) = self.dirty;
+        if c1 > c0 {
+            self.work[c0 * self.height..c1 * self.height].fill(0);
         }
-        self.dirty = (self.height, 0);
+        self.dirty = (self.width, 0);
         let scale = if scale.is_finite() && scale > 0.0 {
             scale
         } else {
@@ -198,7 +204,7 @@ impl Raster {
         if self.dirty.1 < self.dirty.0 {
             self.dirty = (0, 0);
         }
-        self.unpremultiply();
+        self.finish();
     }
 
     /// The curve's height fraction and slope (d height / d x fraction) at x fraction u in 0..=1.
@@ -212,29 +218,30 @@ impl Raster {
         (s, sp)
     }
 
-    /// The columns [c0, c1) that x range [xa, xb) touches, clipped to the buffer.
-    fn columns(&self, xa: f32, xb: f32) -> (usize, usize) {
+    /// The columns [c0, c1) that x range [xa, xb) touches, clipped to the buffer, and marked
+    /// dirty.
+    fn columns(&mut self, xa: f32, xb: f32) -> (usize, usize) {
         let c0 = xa.floor().max(0.0).min(self.width as f32) as usize;
         let c1 = xb.ceil().max(0.0).min(self.width as f32) as usize;
+        if c1 > c0 {
+            self.dirty.0 = self.dirty.0.min(c0);
+            self.dirty.1 = self.dirty.1.max(c1);
+        }
         (c0, c1)
     }
 
-    /// The rows [r0, r1) that y range [ya, yb] touches, clipped, and marked dirty.
-    fn rows(&mut self, ya: f32, yb: f32) -> (usize, usize) {
+    /// The rows [r0, r1) that y range [ya, yb] touches, clipped.
+    fn rows(&self, ya: f32, yb: f32) -> (usize, usize) {
         let r0 = ya.floor().max(0.0).min(self.height as f32) as usize;
         let r1 = (yb.floor() + 1.0).max(0.0).min(self.height as f32) as usize;
-        if r1 > r0 {
-            self.dirty.0 = self.dirty.0.min(r0);
-            self.dirty.1 = self.dirty.1.max(r1);
-        }
         (r0, r1)
     }
 
     /// Blends colour at opacity `cover` (0..1) over pixel (column, row).
     #[inline(always)]
     fn blend(&mut self, column: usize, row: usize, colour: u32, cover: f32) {
-        let o = row * self.width + column;
-        blend(&mut self.pixels[o], colour, cover);
+        let o = column * self.height + row;
+        blend(&mut self.work[o], colour, cover);
     }
 
     /// The pixels of column `col` from row r0 to r1 (exclusive), at distance |row + 0.5 - yc| / k
@@ -253,18 +260,14 @@ impl Raster {
         colour: u32,
         alpha: f32,
     ) {
-        let w = self.width;
-        let mut py = r0 as f32 + 0.5 - yc;
-        for p in self.pixels[r0 * w + col..]
-            .iter_mut()
-            .step_by(w)
-            .take(r1 - r0)
-        {
-            let cover = (reach - (py * ik).abs()).min(1.0);
-            py += 1.0;
-            if cover > 0.0 {
-                blend(p, colour, cover * alpha);
-            }
+        let base = col * self.height;
+        let y0 = r0 as f32 + 0.5 - yc;
+        // Branch-free, so that it vectorises: a pixel out of reach blends at opacity 0, which
+        // leaves it exactly as it was.
+        for (i, p) in self.work[base + r0..base + r1].iter_mut().enumerate() {
+            let py = y0 + i as f32;
+            let cover = (reach - (py * ik).abs()).clamp(0.0, 1.0);
+            blend(p, colour, cover * alpha);
         }
     }
 
@@ -375,19 +378,41 @@ impl Raster {
         }
     }
 
-    /// Premultiplied to straight RGBA, on the rows drawn.
-    fn unpremultiply(&mut self) {
-        let (r0, r1) = self.dirty;
-        for p in &mut self.pixels[r0 * self.width..r1 * self.width] {
-            let a = *p >> 24;
-            if a == 0 || a == 255 {
-                continue;
+    /// The work buffer (premultiplied, column by column) to the result (straight, row by
+    /// row), in tiles so that both sides stay in the cache.
+    fn finish(&mut self) {
+        const TILE: usize = 16;
+        let (w, h) = (self.width, self.height);
+        let (c0, c1) = self.dirty;
+        for row in self.pixels.chunks_exact_mut(w.max(1)) {
+            row[..c0].fill(0);
+            row[c1..].fill(0);
+        }
+        for tc in (c0..c1).step_by(TILE) {
+            let tc1 = (tc + TILE).min(c1);
+            for tr in (0..h).step_by(TILE) {
+                let tr1 = (tr + TILE).min(h);
+                for col in tc..tc1 {
+                    let column = &self.work[col * h..(col + 1) * h];
+                    for (row, &p) in column.iter().enumerate().take(tr1).skip(tr) {
+                        self.pixels[row * w + col] = straight(p);
+                    }
+                }
             }
-            let [r, g, b, _] = p.to_le_bytes();
-            let un = |c: u8| ((c as u32 * 255 + a / 2) / a).min(255) as u8;
-            *p = u32::from_le_bytes([un(r), un(g), un(b), a as u8]);
         }
     }
+}
+
+/// Premultiplied packed RGBA to straight.
+#[inline(always)]
+fn straight(p: u32) -> u32 {
+    let a = p >> 24;
+    if a == 0 || a == 255 {
+        return p;
+    }
+    let [r, g, b, _] = p.to_le_bytes();
+    let un = |c: u8| ((c as u32 * 255 + a / 2) / a).min(255) as u8;
+    u32::from_le_bytes([un(r), un(g), un(b), a as u8])
 }
 
 #[cfg(test)]
