@@ -133,7 +133,8 @@ impl Raster {
         &self.pixels
     }
 
-    /// Sets the size in device pixels (cleared). Refuses sides over [`MAX_SIDE`] or more than
+    /// Sets the size in device pixels (cleared). The memory is allocated only when the size
+    /// exceeds every earlier one, and kept. Refuses sides over [`MAX_SIDE`] or more than
     /// [`MAX_PIXELS`] pixels, leaving the buffer as it was.
     pub fn resize(&mut self, width: usize, height: usize) -> crate::Result<()> {
         if width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS {
@@ -144,15 +145,13 @@ impl Raster {
                 ),
             ));
         }
-        if width != self.width || height != self.height {
-            self.width = width;
-            self.height = height;
-            // New vectors: a smaller size gives memory back (a figure shrunk on a long-lived page).
-            self.work = vec![0; width * height];
-            self.pixels = vec![0; width * height];
-        } else {
-            self.work.fill(0);
-            self.pixels.fill(0);
+        self.width = width;
+        self.height = height;
+        // The vectors keep their capacity: one raster serves every diagram on a page, each at
+        // its own size, and switching between sizes must not allocate.
+        for v in [&mut self.work, &mut self.pixels] {
+            v.clear();
+            v.resize(width * height, 0);
         }
         self.dirty = (0, 0);
         Ok(())
@@ -592,6 +591,23 @@ mod tests {
         assert_eq!(pixel(&r, 50, 5)[3], 126);
         assert_eq!(pixel(&r, 0, 5)[3], 1);
         assert!(pixel(&r, 25, 5)[3] > 60 && pixel(&r, 25, 5)[3] < 66);
+    }
+
+    #[test]
+    fn switching_sizes_keeps_the_memory() {
+        let mut r = Raster::new();
+        r.resize(300, 200).unwrap();
+        let ptr = r.pixels().as_ptr();
+        r.resize(30, 20).unwrap();
+        r.draw(
+            &rec(STROKE, 2.0, 10.0, 28.0, 10.0, 2.0, [1.0, 2.0, 3.0], 1.0),
+            1.0,
+        );
+        assert_eq!(r.pixels().len(), 600);
+        assert_eq!(pixel(&r, 15, 10), [1, 2, 3, 255]);
+        r.resize(300, 200).unwrap();
+        assert_eq!(r.pixels().as_ptr(), ptr);
+        assert!(r.pixels().iter().all(|&p| p == 0), "cleared");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 // for the 2-8x6-1 network in view "both" (issue 8). The engine draws the same curves about
 // three times faster, because every edge is the same S-shaped curve. The diagram writes each
 // edge as a record (12 f32s, see src/raster.rs) into a buffer in wasm memory, the engine
-// rasterises them into RGBA pixels in wasm memory, and one putImageData shows them.
+// rasterises them into RGBA pixels in wasm memory, and one putImageData shows them. Every
+// diagram on a page shares one engine rasteriser, whose memory is that of the largest.
 //
 // With a GPU the canvas is the faster way (the raster happens in the GPU process), so the
 // diagram uses this only where WebGL reports a software renderer or none
@@ -15,7 +16,7 @@
 //   edges.begin(canvas.width, canvas.height);
 //   edges.stroke(x1, y1, x2, y2, halfWidth, rgb, alpha);   // CSS px; rgb: [r, g, b]
 //   edges.put(ctx, dpr);                        // replaces the canvas's pixels
-//   edges.free();
+//   edges.free();                            // the shared memory stays for the others
 
 /** Record kinds (src/raster.rs). */
 const STROKE = 0;
@@ -62,53 +63,87 @@ export function setCanvasIsSoftware(value) {
   software = value === null ? null : !!value;
 }
 
-/** One diagram's edge raster: records written into wasm memory, drawn by the engine. */
+/**
+ * The page's one engine rasteriser, shared by every diagram (per engine memory): a diagram
+ * draws synchronously, so only one uses it at a time, and a page of many figures holds one
+ * buffer, as large as its largest figure, instead of one each.
+ */
+const shared = new WeakMap();
+
+function sharedRaster(engine) {
+  let s = shared.get(engine.memory);
+  if (!s) {
+    const raster = new engine.EdgeRaster();
+    s = {
+      raster,
+      len: raster.recordLength,
+      cap: 0,
+      rec: new Float32Array(0),
+      pixels: 0,
+      grow(cap) {
+        // The address first: making room may grow wasm memory and detach the old buffer.
+        const ptr = raster.recordsPtr(cap);
+        this.cap = cap;
+        this.rec = new Float32Array(engine.memory.buffer, ptr, cap * this.len);
+      },
+    };
+    s.grow(1024);
+    shared.set(engine.memory, s);
+  }
+  return s;
+}
+
+/** One diagram's use of the page's engine rasteriser: records in, pixels onto its canvas. */
 export class EdgeRaster {
   /** @param engine loadEngine()'s result: EdgeRaster (the wasm class) and memory. */
   constructor(engine) {
     this.memory = engine.memory;
-    this.raster = new engine.EdgeRaster();
-    this.len = this.raster.recordLength;
-    this.cap = 0;
-    this.ptr = 0;
-    this.rec = new Float32Array(0);
+    this.s = sharedRaster(engine);
+    this.width = 0;
+    this.height = 0;
     this.n = 0;
     this.image = null;
-    this.grow(1024);
   }
 
-  /** Room for `cap` records (the view is rebuilt: the address and wasm memory may change). */
-  grow(cap) {
-    this.ptr = this.raster.recordsPtr(cap);
-    this.cap = cap;
-    this.rec = new Float32Array(this.memory.buffer, this.ptr, cap * this.len);
+  /** Records the frame can hold before the buffer grows (shared by the page's diagrams). */
+  get cap() {
+    return this.s.cap;
   }
 
-  /** Sizes the pixels for `width` x `height` device pixels (may grow wasm memory). */
+  /**
+   * Sizes the pixels for `width` x `height` device pixels. Wasm memory may grow here (the
+   * first time the page needs this many pixels), never in begin() for the same size.
+   */
   fit(width, height) {
-    if (width !== this.raster.width || height !== this.raster.height) {
-      this.raster.resize(width, height);
-      this.image = null;
+    this.width = width;
+    this.height = height;
+    if (width * height > this.s.pixels) {
+      this.s.raster.resize(width, height);
+      this.s.pixels = width * height;
     }
   }
 
   /** Room for at least `count` records (may grow wasm memory). */
   reserve(count) {
-    if (count > this.cap) this.grow(count);
+    if (count > this.s.cap) this.s.grow(count);
   }
 
   /** Starts a frame of `width` x `height` device pixels (fit() and reserve() first). */
   begin(width, height) {
-    this.fit(width, height);
+    const s = this.s;
+    if (width !== this.width || height !== this.height) this.fit(width, height);
+    // Another diagram on the page drew last at another size: within the memory already held.
+    if (s.raster.width !== width || s.raster.height !== height) s.raster.resize(width, height);
     // Wasm memory grew since (another network, say): the old view reads as empty.
-    if (this.rec.buffer !== this.memory.buffer) this.grow(this.cap);
+    if (s.rec.buffer !== this.memory.buffer) s.grow(s.cap);
     this.n = 0;
   }
 
   record(kind, x1, y1, x2, y2, h, rgb, a, u0, u1) {
-    if (this.n === this.cap) this.grow(this.cap * 2);
-    const r = this.rec;
-    let i = this.n * this.len;
+    const s = this.s;
+    if (this.n === s.cap) s.grow(s.cap * 2);
+    const r = s.rec;
+    let i = this.n * s.len;
     r[i++] = kind;
     r[i++] = x1;
     r[i++] = y1;
@@ -141,22 +176,24 @@ export class EdgeRaster {
 
   /** Draws the frame's records (coordinates times `scale`) and puts them on `ctx` at (0, 0). */
   put(ctx, scale) {
-    const r = this.raster;
+    const r = this.s.raster;
     r.draw(this.n, scale);
     const w = r.width;
     const h = r.height;
     if (w === 0 || h === 0) return;
-    // One ImageData over the pixels in wasm memory, rebuilt when the memory grows.
-    if (!this.image || this.image.data.buffer !== this.memory.buffer) {
-      this.image = new ImageData(new Uint8ClampedArray(this.memory.buffer, r.pixelsPtr(), r.pixelsLen()), w, h);
+    // This diagram's ImageData over the pixels in wasm memory, rebuilt when the memory grows
+    // or the pixels moved (a larger figure elsewhere on the page).
+    const ptr = r.pixelsPtr();
+    const img = this.image;
+    if (!img || img.data.buffer !== this.memory.buffer || img.data.byteOffset !== ptr || img.width !== w || img.height !== h) {
+      this.image = new ImageData(new Uint8ClampedArray(this.memory.buffer, ptr, w * h * 4), w, h);
     }
     ctx.putImageData(this.image, 0, 0);
   }
 
+  /** This diagram stops using the page's rasteriser (whose memory stays for the next). */
   free() {
-    this.raster.free();
-    this.raster = null;
-    this.rec = new Float32Array(0);
+    this.s = null;
     this.image = null;
   }
 }

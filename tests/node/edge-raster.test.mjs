@@ -100,6 +100,42 @@ test("records grow past their first room, and every one is drawn", () => {
   }
 });
 
+test("two diagrams of different sizes share the page's raster, each drawing its own picture", () => {
+  const a = new EdgeRaster(engine);
+  const b = new EdgeRaster(engine);
+  try {
+    a.fit(120, 60);
+    b.fit(60, 30);
+    const ctxA = fakeContext();
+    const ctxB = fakeContext();
+    const ptrs = new Set();
+    for (let frame = 0; frame < 3; frame++) {
+      a.begin(120, 60);
+      a.stroke(10, 30, 110, 30, 3, [255, 0, 0], 1);
+      a.put(ctxA, 1);
+      ptrs.add(ctxA.image.data.byteOffset);
+      b.begin(60, 30);
+      b.stroke(5, 10, 55, 10, 2, [0, 0, 255], 1);
+      b.put(ctxB, 1);
+      ptrs.add(ctxB.image.data.byteOffset);
+    }
+    assert.equal(ptrs.size, 1, "one buffer, never reallocated while switching sizes");
+    assert.equal(ctxA.image.width, 120);
+    assert.equal(ctxB.image.width, 60);
+    // b drew last, into the same memory: a's picture is drawn again on its next frame.
+    assert.deepEqual(pixel(ctxB.image, 30, 10), [0, 0, 255, 255]);
+    assert.deepEqual(pixel(ctxB.image, 30, 20), [0, 0, 0, 0]);
+    a.begin(120, 60);
+    a.stroke(10, 30, 110, 30, 3, [255, 0, 0], 1);
+    a.put(ctxA, 1);
+    assert.deepEqual(pixel(ctxA.image, 60, 30), [255, 0, 0, 255]);
+    assert.deepEqual(pixel(ctxA.image, 30, 10), [0, 0, 0, 0], "nothing left of b's stroke");
+  } finally {
+    a.free();
+    b.free();
+  }
+});
+
 test("the engine refuses sizes and counts it cannot hold, naming the field", () => {
   const r = new WasmEdgeRaster();
   try {
