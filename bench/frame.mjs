@@ -12,11 +12,12 @@
 // The page's loop times each frame's JavaScript (element.profile(frames), www/loop.js) and
 // reports, for frames that drew a new snapshot, what the worker spent on it. A
 // PerformanceObserver collects long tasks, and a message posted every 4 ms measures the
-// event loop's delay. The frame's JavaScript only records the canvases' drawing; Chromium
-// rasterises it at the frame's commit, on the main thread too. Without a GPU (as here) that
-// raster is the larger cost: a trace of this benchmark showed the commit at 32.7 ms p50 per
-// frame, 4.6 ms when the diagram's ~410 stroke() calls (its 688 translucent bezier edges in
-// view "both") were left out. The event-loop delay is the figure that includes it.
+// event loop's delay. The frame's JavaScript mostly records the canvases' drawing; Chromium
+// rasterises it at the frame's commit, on the main thread too, which the event-loop delay
+// includes. Without a GPU (as here) the canvas's raster of the diagram's 688 translucent
+// bezier edges (view "both") took 32.7 ms p50 a frame at the commit, so there the diagram
+// draws its edges with the engine's rasteriser (www/edge-raster.js) inside the frame's
+// JavaScript instead, about 9 ms.
 //
 //   node bench/frame.mjs      (env: FRAMES=300 WARMUP=60 VIEWPORT=1366x768)
 //   import { run } from "./frame.mjs"; await run({ serverUrl, launch });   (bench/run.mjs)

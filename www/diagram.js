@@ -339,7 +339,6 @@ export class Diagram {
     canvas.addEventListener("pointerleave", this.handleLeave);
   }
 
-  /** Removes the canvas listeners. */
   /**
    * Draws the edges with the engine's rasteriser (`engine`: loadEngine()'s result) when the
    * canvas has no GPU (`force`: true or false to choose regardless). Returns whether it does.
@@ -360,6 +359,7 @@ export class Diagram {
     this.edges = null;
   }
 
+  /** Removes the canvas listeners and lets go of the rasteriser. */
   destroy() {
     this.freeEdges();
     const c = this.canvas;
@@ -1445,9 +1445,11 @@ export class Diagram {
       const end = counts[b + 1];
       if (start === end || b === STEPS) continue; // nothing flows along a zero
       const width = (1.8 + (T.wMin + (T.wMax - T.wMin) * BUCKET_WIDTHS[b])) * thin;
-      ctx.strokeStyle = colors[b];
-      ctx.lineWidth = width;
-      if (!R) ctx.beginPath();
+      if (!R) {
+        ctx.strokeStyle = colors[b];
+        ctx.lineWidth = width;
+        ctx.beginPath();
+      }
       for (let i = start; i < end; i++) {
         const e = order[i];
         const t = (e / Sf) | 0;
@@ -1563,6 +1565,11 @@ export class Diagram {
     const xa = T.colX[l];
     const x = xa + (T.colX[Math.min(T.depth, l + 1)] - xa) * (pos - l);
     const halfW = Math.max(16, Math.round(T.colGap * 0.2));
+    const top = T.yMin - 12;
+    if (this.edges) {
+      this.edges.sweep(Math.round(x) - halfW, top, Math.round(x) + halfW, T.yMax + 12, forward ? SWEEP_FORWARD : SWEEP_BACKWARD, SWEEP_ALPHA);
+      return;
+    }
     // The band is a 64 x 1 gradient image, made once and stretched (whole-pixel arguments).
     if (!this.bandFwd) {
       const mk = (rgb) => {
@@ -1580,11 +1587,6 @@ export class Diagram {
       };
       this.bandFwd = mk(SWEEP_FORWARD.join(","));
       this.bandBack = mk(SWEEP_BACKWARD.join(","));
-    }
-    const top = T.yMin - 12;
-    if (this.edges) {
-      this.edges.sweep(Math.round(x) - halfW, top, Math.round(x) + halfW, T.yMax + 12, forward ? SWEEP_FORWARD : SWEEP_BACKWARD, SWEEP_ALPHA);
-      return;
     }
     ctx.drawImage(forward ? this.bandFwd : this.bandBack, Math.round(x) - halfW, top, 2 * halfW, T.yMax + 12 - top);
   }
