@@ -56,6 +56,7 @@
 // putImageData; the cards, rings, text and outlines stay canvas calls, drawn over them.
 
 import { EdgeRaster, canvasIsSoftware, cssRgb } from "./edge-raster.js";
+import { EdgeLayer } from "./edge-layer.js";
 import {
   BUCKETS,
   BUCKET_WIDTHS,
@@ -258,15 +259,17 @@ export class Diagram {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {{ onSelect?: (sel: object|null) => void, onEdit?: (sel: object) => void,
-   *           legends?: boolean }} [options]
+   *           onRedraw?: () => void, legends?: boolean }} [options]
    *   onSelect fires on click (with null on empty space), onEdit on double-click of a weight or
-   *   bias. legends: false leaves out the legend strip (small embeds).
+   *   bias, onRedraw when the diagram needs a frame drawn (its edges moved back to the main
+   *   thread). legends: false leaves out the legend strip (small embeds).
    */
-  constructor(canvas, { onSelect = null, onEdit = null, legends = true } = {}) {
+  constructor(canvas, { onSelect = null, onEdit = null, onRedraw = null, legends = true } = {}) {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     this.onSelect = onSelect;
     this.onEdit = onEdit;
+    this.onRedraw = onRedraw;
     this.legends = legends;
     this.cssW = canvas.clientWidth || canvas.width || 600;
     this.cssH = canvas.clientHeight || canvas.height || 400;
@@ -280,8 +283,10 @@ export class Diagram {
     this.lastHighlight = undefined;
     this.hasHighlight = false;
     this.lastSelection = null;
-    /** The engine's edge rasteriser (useEngine), or null: canvas strokes. */
+    /** The engine's edge rasteriser, here or in a worker (useEngine), or null: canvas strokes. */
     this.edges = null;
+    this.engine = null;
+    this.wholeRaster = null; // drawWhole()'s main-thread rasteriser
     this.prevValid = false;
     this.captured = false;
     this.inUpdate = false;
@@ -342,21 +347,63 @@ export class Diagram {
   /**
    * Draws the edges with the engine's rasteriser (`engine`: loadEngine()'s result) when the
    * canvas has no GPU (`force`: true or false to choose regardless). Returns whether it does.
-   * Its buffers are allocated here and on resize, so wasm memory may grow: refresh any
-   * NetworkViews afterwards.
+   * With a `layer` canvas (under this one, the same size) the edges are drawn in the page's
+   * edges worker and shown there (www/edge-layer.js); without one, or if that worker cannot
+   * start, on the main thread. The main thread's buffers are allocated here and on resize, so
+   * wasm memory may grow: refresh any NetworkViews afterwards.
    */
-  useEngine(engine, force = null) {
+  useEngine(engine, force = null, layer = null) {
     const want = force ?? canvasIsSoftware();
+    this.engine = engine;
     if (want && !this.edges && engine?.EdgeRaster) {
-      this.edges = new EdgeRaster(engine);
+      this.edges = (layer && this.edgeLayer(engine, layer)) || new EdgeRaster(engine);
       this.fitEdges();
     } else if (!want && this.edges) this.freeEdges();
     return !!this.edges;
   }
 
+  /** An EdgeLayer on `layer`, or null where that cannot work here (drawn on the main thread). */
+  edgeLayer(engine, layer) {
+    if (!engine.module || typeof Worker !== "function" || typeof OffscreenCanvas !== "function") return null;
+    try {
+      return new EdgeLayer(engine, layer, () => this.edgesFailed());
+    } catch {
+      return null;
+    }
+  }
+
+  /** The edges worker failed: the edges are drawn on the main thread from the next frame. */
+  edgesFailed() {
+    if (!this.edges) return;
+    this.edges = null;
+    this.useEngine(this.engine, true);
+    this.onRedraw?.();
+  }
+
   freeEdges() {
     this.edges?.free();
     this.edges = null;
+    this.wholeRaster?.free();
+    this.wholeRaster = null;
+  }
+
+  /**
+   * Draws `frame` with every pixel on this canvas, the edges rasterised here even when a
+   * worker draws them for the screen: for pictures. Draw again with draw() afterwards.
+   */
+  drawWhole(frame) {
+    const layer = this.edges;
+    if (!(layer instanceof EdgeLayer)) {
+      this.draw(frame);
+      return;
+    }
+    this.edges = this.wholeRaster ??= new EdgeRaster(this.engine);
+    try {
+      this.fitEdges();
+      this.draw(frame);
+    } finally {
+      this.edges = layer;
+    }
   }
 
   /** Removes the canvas listeners and lets go of the rasteriser. */
@@ -757,7 +804,7 @@ export class Diagram {
     const R = this.edges;
     if (!R) return;
     try {
-      R.fit(this.canvas.width, this.canvas.height);
+      R.fit(this.canvas.width, this.canvas.height, this.cssW, this.cssH);
       if (!T) return;
       let n = 16;
       for (let l = 0; l < T.depth; l++) {
@@ -1039,9 +1086,11 @@ export class Diagram {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.globalAlpha = 1;
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    if (!T) return;
     const views = frame.views;
-    if (!views || views.weights.length !== T.nW || views.biases.length !== T.nB) return;
+    if (!T || !views || views.weights.length !== T.nW || views.biases.length !== T.nB) {
+      this.edges?.clear?.();
+      return;
+    }
     const view = frame.view === "gradients" || frame.view === "both" ? frame.view : "weights";
     if (this.chromeKey !== view) this.buildChrome(view);
     const R = this.edges;

@@ -22,6 +22,8 @@
 const STROKE = 0;
 const BAND = 1;
 const SWEEP = 2;
+/** f32s per record (the engine's `recordLength`). */
+export const RECORD_LENGTH = 12;
 
 /** [r, g, b] (0..255) of a CSS colour written as "#rrggbb" or "rgb(r, g, b)". */
 export function cssRgb(color) {
@@ -74,9 +76,9 @@ function sharedRaster(engine) {
   let s = shared.get(engine.memory);
   if (!s) {
     const raster = new engine.EdgeRaster();
+    if (raster.recordLength !== RECORD_LENGTH) throw new Error(`the engine's edge records have ${raster.recordLength} fields, not ${RECORD_LENGTH}`);
     s = {
       raster,
-      len: raster.recordLength,
       cap: 0,
       rec: new Float32Array(0),
       pixels: 0,
@@ -84,7 +86,7 @@ function sharedRaster(engine) {
         // The address first: making room may grow wasm memory and detach the old buffer.
         const ptr = raster.recordsPtr(cap);
         this.cap = cap;
-        this.rec = new Float32Array(engine.memory.buffer, ptr, cap * this.len);
+        this.rec = new Float32Array(engine.memory.buffer, ptr, cap * RECORD_LENGTH);
       },
     };
     s.grow(1024);
@@ -93,21 +95,73 @@ function sharedRaster(engine) {
   return s;
 }
 
+/**
+ * A frame's records (src/raster.rs): what a diagram writes, wherever they are drawn. A
+ * subclass gives `rec` (the Float32Array written), `cap` (records it holds) and `grow(cap)`.
+ */
+export class EdgeRecords {
+  constructor() {
+    this.n = 0;
+  }
+
+  record(kind, x1, y1, x2, y2, h, rgb, a, u0, u1) {
+    if (this.n === this.cap) this.grow(this.cap * 2);
+    const r = this.rec;
+    let i = this.n * RECORD_LENGTH;
+    r[i++] = kind;
+    r[i++] = x1;
+    r[i++] = y1;
+    r[i++] = x2;
+    r[i++] = y2;
+    r[i++] = h;
+    r[i++] = rgb[0];
+    r[i++] = rgb[1];
+    r[i++] = rgb[2];
+    r[i++] = a;
+    r[i++] = u0;
+    r[i] = u1;
+    this.n++;
+  }
+
+  /** The edge curve from (x1, y1) to (x2, y2), for x fractions u0..u1, round-capped. */
+  stroke(x1, y1, x2, y2, halfWidth, rgb, alpha, u0 = 0, u1 = 1) {
+    this.record(STROKE, x1, y1, x2, y2, halfWidth, rgb, alpha, u0, u1);
+  }
+
+  /** The region between the edge curve moved up and down by halfHeight. */
+  band(x1, y1, x2, y2, halfHeight, rgb, alpha) {
+    this.record(BAND, x1, y1, x2, y2, halfHeight, rgb, alpha, 0, 1);
+  }
+
+  /** A rectangle whose opacity rises from 0 at its sides to alpha in its middle. */
+  sweep(x1, y1, x2, y2, rgb, alpha) {
+    this.record(SWEEP, x1, y1, x2, y2, 0, rgb, alpha, 0, 1);
+  }
+}
+
 /** One diagram's use of the page's engine rasteriser: records in, pixels onto its canvas. */
-export class EdgeRaster {
+export class EdgeRaster extends EdgeRecords {
   /** @param engine loadEngine()'s result: EdgeRaster (the wasm class) and memory. */
   constructor(engine) {
+    super();
     this.memory = engine.memory;
     this.s = sharedRaster(engine);
     this.width = 0;
     this.height = 0;
-    this.n = 0;
     this.image = null;
   }
 
   /** Records the frame can hold before the buffer grows (shared by the page's diagrams). */
   get cap() {
     return this.s.cap;
+  }
+
+  get rec() {
+    return this.s.rec;
+  }
+
+  grow(cap) {
+    this.s.grow(cap);
   }
 
   /**
@@ -139,41 +193,6 @@ export class EdgeRaster {
     this.n = 0;
   }
 
-  record(kind, x1, y1, x2, y2, h, rgb, a, u0, u1) {
-    const s = this.s;
-    if (this.n === s.cap) s.grow(s.cap * 2);
-    const r = s.rec;
-    let i = this.n * s.len;
-    r[i++] = kind;
-    r[i++] = x1;
-    r[i++] = y1;
-    r[i++] = x2;
-    r[i++] = y2;
-    r[i++] = h;
-    r[i++] = rgb[0];
-    r[i++] = rgb[1];
-    r[i++] = rgb[2];
-    r[i++] = a;
-    r[i++] = u0;
-    r[i] = u1;
-    this.n++;
-  }
-
-  /** The edge curve from (x1, y1) to (x2, y2), for x fractions u0..u1, round-capped. */
-  stroke(x1, y1, x2, y2, halfWidth, rgb, alpha, u0 = 0, u1 = 1) {
-    this.record(STROKE, x1, y1, x2, y2, halfWidth, rgb, alpha, u0, u1);
-  }
-
-  /** The region between the edge curve moved up and down by halfHeight. */
-  band(x1, y1, x2, y2, halfHeight, rgb, alpha) {
-    this.record(BAND, x1, y1, x2, y2, halfHeight, rgb, alpha, 0, 1);
-  }
-
-  /** A rectangle whose opacity rises from 0 at its sides to alpha in its middle. */
-  sweep(x1, y1, x2, y2, rgb, alpha) {
-    this.record(SWEEP, x1, y1, x2, y2, 0, rgb, alpha, 0, 1);
-  }
-
   /** Draws the frame's records (coordinates times `scale`) and puts them on `ctx` at (0, 0). */
   put(ctx, scale) {
     const r = this.s.raster;
@@ -195,5 +214,59 @@ export class EdgeRaster {
   free() {
     this.s = null;
     this.image = null;
+  }
+}
+
+/** The largest frame the engine rasterises (src/raster.rs): device pixels a side, and in all. */
+export const MAX_SIDE = 16384;
+export const MAX_PIXELS = 1 << 24;
+
+/**
+ * The edges worker's side (www/edge-layer.js): draws a frame's records, sent from a diagram on
+ * the main thread, with the worker's engine and returns them as an ImageBitmap.
+ */
+export class EdgePainter {
+  /** @param engine the worker's engine: EdgeRaster (the wasm class) and memory. */
+  constructor(engine) {
+    this.engine = engine;
+    this.s = null;
+    this.canvas = null;
+    this.ctx = null;
+  }
+
+  /**
+   * `{ width, height, scale, count, records }`: a frame of `width` x `height` device pixels
+   * whose first `count` records (a Float32Array) are drawn with coordinates times `scale`.
+   * Returns an ImageBitmap, or null for an empty frame.
+   */
+  paint({ width, height, scale, count, records }) {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
+      throw new Error(`edges: width and height must be whole numbers of pixels, not ${width} x ${height}`);
+    }
+    if (!(records instanceof Float32Array) || !Number.isInteger(count) || count < 0 || count * RECORD_LENGTH > records.length) {
+      throw new Error(`edges: count must be a whole number of the records given (${records?.length ?? 0} f32s), not ${count}`);
+    }
+    if (width === 0 || height === 0) return null;
+    const memory = this.engine.memory;
+    const s = (this.s ??= sharedRaster(this.engine));
+    const r = s.raster;
+    if (width * height > s.pixels) {
+      r.resize(width, height);
+      s.pixels = width * height;
+    } else if (r.width !== width || r.height !== height) r.resize(width, height);
+    if (count > s.cap) s.grow(count);
+    else if (s.rec.buffer !== memory.buffer) s.grow(s.cap);
+    s.rec.set(records.subarray(0, count * RECORD_LENGTH));
+    r.draw(count, scale);
+    const image = new ImageData(new Uint8ClampedArray(memory.buffer, r.pixelsPtr(), width * height * 4), width, height);
+    if (!this.canvas) {
+      this.canvas = new OffscreenCanvas(width, height);
+      this.ctx = this.canvas.getContext("2d");
+    } else if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    this.ctx.putImageData(image, 0, 0);
+    return this.canvas.transferToImageBitmap();
   }
 }

@@ -344,7 +344,7 @@ export class BackpropViz extends HTMLElement {
       return;
     }
     // Without a GPU the diagram's edges are drawn by the engine (freed in teardown).
-    this.diagram.useEngine(this.engine);
+    this.#useEngine();
     this.#newSession();
     const session = this.session;
     let built = false;
@@ -405,6 +405,12 @@ export class BackpropViz extends HTMLElement {
     this.editor.dismiss();
   }
 
+  // Without a GPU the diagram's edges are drawn by the engine: in the page's edges worker when
+  // the training worker could start (else that one would fail too), else here.
+  #useEngine() {
+    this.diagram.useEngine(this.engine, null, this.runner?.inWorker ? this.layout.edgesCanvas : null);
+  }
+
   // Inserted again after a teardown: the same network, from the state it was removed with.
   async #revive() {
     if (!this.session && !this.savedState) {
@@ -416,7 +422,7 @@ export class BackpropViz extends HTMLElement {
       return;
     }
     if (!this.runner) return;
-    this.diagram.useEngine(this.engine);
+    this.#useEngine();
     this.#newSession();
     const saved = this.savedState;
     this.savedState = null;
@@ -445,6 +451,7 @@ export class BackpropViz extends HTMLElement {
     this.diagram = new Diagram(L.diagramCanvas, {
       onSelect: (sel) => this.select(sel),
       onEdit: (sel) => this.openEditor(sel),
+      onRedraw: () => this.loop.invalidate(),
     });
     L.diagramCanvas.addEventListener("keydown", (e) => this.selection.onDiagramKey(e));
     this.output = new OutputView(L.outputCanvas, {

@@ -117,8 +117,12 @@ export class FigureData {
     const title = `backprop-viz · ${s.layers.join("-")} ${s.activation} → ${s.output} · ${this.custom && s.dataset === "custom" ? this.custom.name : s.dataset}`;
     const loss = snap ? snap.metrics[0] : NaN;
     const subtitle = `step ${snap?.stepCount ?? 0} · train loss ${Number.isFinite(loss) ? loss.toPrecision(4) : "–"} · learning rate ${s["learning-rate"]} · seed ${s.seed}`;
+    // Every pixel of the diagram on its canvas (its edges may be on a layer a worker draws),
+    // copied into the picture at once, then drawn the usual way again.
+    fig.diagram.drawWhole(fig.frame);
+    const picture = composePicture({ title, subtitle, diagram: fig.layout.diagramCanvas, output: fig.layout.outputCanvas });
     fig.diagram.draw(fig.frame);
-    return composePicture({ title, subtitle, diagram: fig.layout.diagramCanvas, output: fig.layout.outputCanvas });
+    return picture;
   }
 
   /** "Open network": a JSON file chosen or dropped; the figure shows why when it cannot be used. */

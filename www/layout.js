@@ -92,7 +92,11 @@ export class Layout {
       "aria-label",
       "Network diagram. Arrow keys move between weights and biases, Enter edits the selected one, Escape clears the selection.",
     );
-    this.diagramWrap.append(this.diagramCanvas);
+    // The diagram's edges when a worker draws them (www/edge-layer.js), under the diagram.
+    this.edgesCanvas = el("canvas", "diagram-edges");
+    this.edgesCanvas.hidden = true;
+    this.edgesCanvas.setAttribute("aria-hidden", "true");
+    this.diagramWrap.append(this.edgesCanvas, this.diagramCanvas);
     this.diagramArea.append(this.layerBar, this.diagramWrap);
     this.selectionStatus = el("p", "sr-only");
     this.selectionStatus.setAttribute("aria-live", "polite");

@@ -58,12 +58,17 @@ function workerUrl() {
   return { url, revoke: () => URL.revokeObjectURL(url) };
 }
 
-function startWorker(module) {
+/**
+ * Starts a worker of www/worker.js with the compiled engine `module`; resolves to the Worker
+ * once it has loaded the engine. `name` shows in the browser's tools (and the edges worker,
+ * www/edge-layer.js, is one too).
+ */
+export function startWorker(module, name = "backprop-viz") {
   return new Promise((resolve, reject) => {
     const { url, revoke } = workerUrl();
     let w;
     try {
-      w = new Worker(url, { type: "module", name: "backprop-viz" });
+      w = new Worker(url, { type: "module", name });
     } catch (err) {
       revoke?.();
       reject(err);
@@ -143,6 +148,9 @@ class WorkerRunner extends Runner {
     this.worker = worker;
     this.inWorker = true;
     this.broken = null;
+    this.outbox = []; // request, transfer list, request, ...
+    this.posting = false;
+    this.post = () => this.postAll();
     worker.addEventListener("message", (e) => this.settle(e.data));
     worker.addEventListener("error", (e) => this.fail(e.message || "the training worker stopped"));
     worker.addEventListener("messageerror", () => this.fail("a message from the training worker could not be read"));
@@ -153,8 +161,26 @@ class WorkerRunner extends Runner {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.worker.postMessage({ seq, fid, op, args }, transfer);
+      this.outbox.push({ seq, fid, op, args }, transfer);
+      if (!this.posting) {
+        this.posting = true;
+        queueMicrotask(this.post);
+      }
     });
+  }
+
+  // Requests are posted when the task that made them ends (for the animation loop: after the
+  // frame is drawn), in order. Posted at once, the worker's training would start while the
+  // main thread draws, and with two cores and the edges worker (www/edge-layer.js) busy too,
+  // the frame's own thread would wait for a core.
+  postAll() {
+    const box = this.outbox;
+    for (let i = 0; i < box.length; i += 2) {
+      if (this.broken) this.settle({ seq: box[i].seq, ok: false, error: this.broken });
+      else this.worker.postMessage(box[i], box[i + 1]);
+    }
+    box.length = 0;
+    this.posting = false;
   }
 
   fail(message) {

@@ -305,6 +305,8 @@ canvas:focus-visible { outline-offset: -3px; }
 .canvas-wrap { position: relative; min-width: 0; min-height: 0; }
 .canvas-wrap canvas { position: absolute; left: 0; top: 0; display: block; touch-action: manipulation; }
 .diagram-wrap { flex: 1 1 auto; }
+.canvas-wrap canvas.diagram-edges { pointer-events: none; }
+.canvas-wrap canvas.diagram-edges[hidden] { display: none; }
 
 .inspector-host {
   /* Positioned, so absolutely placed parts of the panel (its screen-reader live region)
