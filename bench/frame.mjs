@@ -15,9 +15,12 @@
 // event loop's delay. The frame's JavaScript mostly records the canvases' drawing; Chromium
 // rasterises it at the frame's commit, on the main thread too, which the event-loop delay
 // includes. Without a GPU (as here) the canvas's raster of the diagram's 688 translucent
-// bezier edges (view "both") took 32.7 ms p50 a frame at the commit, so there the diagram
-// draws its edges with the engine's rasteriser (www/edge-raster.js) inside the frame's
-// JavaScript instead, about 9 ms.
+// bezier edges (view "both") took 32.7 ms p50 a frame at the commit, and the engine's
+// rasteriser on the main thread about 9 ms; so there the diagram writes its edges as records
+// that the page's edges worker rasterises (www/edge-layer.js), shown on a layer under it.
+// This machine has two cores for the main thread, the training worker and the edges worker:
+// the workers' requests are posted when the frame's task ends, so that the frame itself does
+// not wait for a core (a frame's wall time above its CPU time is that wait).
 //
 //   node bench/frame.mjs      (env: FRAMES=300 WARMUP=60 VIEWPORT=1366x768)
 //   import { run } from "./frame.mjs"; await run({ serverUrl, launch });   (bench/run.mjs)
