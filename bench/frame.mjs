@@ -152,7 +152,10 @@ export async function run({
       po.observe({ entryTypes: ["longtask"] });
       const t0 = performance.now();
       const summary = await el.setData(file);
+      // Drawn: the first frames after it, and the points, which a frame copies for at most
+      // a few ms (www/output-view.js).
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      while (el.output.stamps.length > 0) await new Promise((r) => requestAnimationFrame(r));
       const ms = performance.now() - t0;
       await new Promise((r) => setTimeout(r, 200));
       po.disconnect();

@@ -458,6 +458,7 @@ export class BackpropViz extends HTMLElement {
       onAdd: (x1, x2, label) => this.addPoint(x1, x2, label),
       onRemove: (set, index) => this.removePoint(set, index),
       onPick: (set, index) => this.pick(set, index),
+      onRedraw: () => this.loop.invalidate(),
     });
     this.chart = new LossChart(L.chartCanvas);
     this.inspector = new Inspector(L.inspectorHost, {

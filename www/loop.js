@@ -486,6 +486,10 @@ export class Loop {
     let t3 = t0;
     let t4 = t0;
     const fresh = this.fresh;
+    // Cleared before drawing: a renderer that asks for another frame while it draws (the
+    // output view copying many points over several frames) gets one.
+    const dirty = this.dirtyDraw;
+    this.dirtyDraw = false;
     const timing = fresh ? this.lastTiming : null;
     try {
       this._advance(dt);
@@ -499,7 +503,7 @@ export class Loop {
         }
       }
       this._updateAnim();
-      if (fresh || this.dirtyDraw || moving || this.prepared) {
+      if (fresh || dirty || moving || this.prepared) {
         if (fresh) host.uploadThumbs();
         t1 = performance.now();
         host.drawDiagram(this.anim);
@@ -514,7 +518,6 @@ export class Loop {
       this._fail(err);
     }
     this.fresh = false;
-    this.dirtyDraw = false;
     if (p && p.count < p.capacity && this.playing) {
       const i = p.count++;
       p.total[i] = performance.now() - t0;

@@ -20,8 +20,13 @@ import {
 
 /** The most points of a set drawn (evenly strided); the rest still train. */
 export const MAX_DRAWN = 5000;
-/** Above this many drawn points of a set, dots are copied from a sprite (#stampPoints). */
+/** Above this many drawn points of a set, dots are copied from a sprite (#stampSome). */
 const STAMP_ABOVE = 600;
+/**
+ * The main thread's time a frame may spend copying dots, ms; the rest are copied in the
+ * frames after (5,000 dots take 15-35 ms here, at 4-9 us a copy).
+ */
+const STAMP_BUDGET_MS = 6;
 /** Regression points are drawn in this many colour steps of the value scale. */
 const VALUE_STEPS = 24;
 
@@ -112,16 +117,18 @@ function formatTick(v) {
 /**
  * The decision-boundary heatmap with the data points, on one canvas.
  *
- * `new OutputView(canvas, { onAdd, onRemove, onPick })`:
+ * `new OutputView(canvas, { onAdd, onRemove, onPick, onRedraw })`:
  * - `onAdd(x1, x2, label)`: a click on empty plot space (label 1) or shift-click (label 0),
  *   or Enter / Shift+Enter at the keyboard cursor;
  * - `onPick(set, index)`: a click on a point, or `[` / `]`; `set` is "train" or "test";
- * - `onRemove(set, index)`: a right-click on a point, or Delete / Backspace on the picked one.
+ * - `onRemove(set, index)`: a right-click on a point, or Delete / Backspace on the picked one;
+ * - `onRedraw()`: the view needs another frame (many points are still being drawn).
  */
 export class OutputView {
-  constructor(canvas, { onAdd, onRemove, onPick } = {}) {
+  constructor(canvas, { onAdd, onRemove, onPick, onRedraw } = {}) {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
+    this.onRedraw = onRedraw ?? null;
     this.onAdd = onAdd ?? null;
     this.onRemove = onRemove ?? null;
     this.onPick = onPick ?? null;
@@ -159,6 +166,11 @@ export class OutputView {
     this.rangeHi = 1;
     this.overlay = makeCanvas(1, 1);
     this.overlayCtx = this.overlay.getContext("2d");
+    // Sets of many points still to be copied into the overlay, in order: { set, stride,
+    // outline, width, i (the next point), sprites }; and the rectangle they are clipped to.
+    this.stamps = [];
+    this.clip = { x: 0, y: 0, w: 0, h: 0 };
+    this.stampBudget = STAMP_BUDGET_MS; // (tests set it lower)
 
     // The heatmap's reused ImageData and the offscreen canvas it is put on.
     this.gridSize = 0;
@@ -363,6 +375,8 @@ export class OutputView {
       this.selIndex = -1;
     }
     if (this.overlayDirty) this.#drawOverlay();
+    else if (this.stamps.length > 0) this.#stampSome();
+    if (this.stamps.length > 0) this.onRedraw?.();
 
     // The heatmap and the overlay, in device pixels.
     ctx.save();
@@ -655,23 +669,38 @@ export class OutputView {
 
     // The points: training points with a white outline, test points with a dark one, on top.
     // A point at the domain's edge is drawn whole, over the frame; beyond that it is clipped.
+    // Many points are copied from sprites, as many a frame as STAMP_BUDGET_MS allows: then
+    // both sets are, so the test points still lie over the training points.
+    const bleed = Math.ceil(this.radius) + 2;
+    const clip = this.clip;
+    clip.x = px - bleed;
+    clip.y = py - bleed;
+    clip.w = pw + 2 * bleed;
+    clip.h = ph + 2 * bleed;
+    const sets = [[this.train, "#ffffff"]];
+    if (this.showTest) sets.push([this.test, INK]);
+    const many = sets.some(([set]) => Math.ceil(set.labels.length / this.#strideOf(set)) > STAMP_ABOVE);
+    this.stamps.length = 0;
+    if (many) {
+      for (const [set, outline] of sets) this.stamps.push({ set, stride: this.#strideOf(set), outline, width: 1, i: 0, sprites: null });
+      this.#stampSome();
+      return;
+    }
     ctx.save();
     ctx.beginPath();
-    const bleed = Math.ceil(this.radius) + 2;
-    ctx.rect(px - bleed, py - bleed, pw + 2 * bleed, ph + 2 * bleed);
+    ctx.rect(clip.x, clip.y, clip.w, clip.h);
     ctx.clip();
-    this.#drawPoints(ctx, this.train, "#ffffff", 1);
-    if (this.showTest) this.#drawPoints(ctx, this.test, INK, 1);
+    for (const [set, outline] of sets) this.#drawPoints(ctx, set, outline, 1);
     ctx.restore();
+  }
+
+  #strideOf(set) {
+    return set === this.train ? this.stride.train : this.stride.test;
   }
 
   #drawPoints(ctx, set, outline, width) {
     const { inputs, labels } = set;
-    const stride = set === this.train ? this.stride.train : this.stride.test;
-    if (Math.ceil(labels.length / stride) > STAMP_ABOVE) {
-      this.#stampPoints(ctx, set, stride, outline, width);
-      return;
-    }
+    const stride = this.#strideOf(set);
     const r = this.radius;
     const groups = this.#groups();
     for (let g = 0; g < groups; g++) {
@@ -699,18 +728,50 @@ export class OutputView {
    * Many points: each group's dot (fill and outline) is drawn once into a small sprite, and
    * every point is a copy of it at whole device pixels. Skia fills one path of thousands of
    * arcs slowly on a CPU (about 33 ms for 5,000 points, on the main thread, each time the data
-   * changes); copies take a few. The dot is the same; its centre moves by under half a device
-   * pixel.
+   * changes); copies take 4-9 us each, so a frame copies for at most STAMP_BUDGET_MS and the
+   * next frames go on (this.stamps). The dot is the same; its centre moves by under half a
+   * device pixel.
    */
-  #stampPoints(ctx, set, stride, outline, width) {
-    const { inputs, labels } = set;
+  #stampSome() {
+    const ctx = this.overlayCtx;
+    const dpr = this.dpr;
+    const until = performance.now() + this.stampBudget;
+    const c = this.clip;
+    ctx.save();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.beginPath();
+    ctx.rect(c.x, c.y, c.w, c.h);
+    ctx.clip();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    let copied = 0;
+    while (this.stamps.length > 0) {
+      const job = this.stamps[0];
+      job.sprites ??= this.#sprites(job.outline, job.width);
+      const { half, images } = job.sprites;
+      const { inputs, labels } = job.set;
+      for (let i = job.i; 2 * i + 1 < inputs.length; i += job.stride) {
+        const x = Math.round(this.#sx(inputs[2 * i]) * dpr) - half;
+        const y = Math.round(this.#sy(inputs[2 * i + 1]) * dpr) - half;
+        ctx.drawImage(images[this.#groupOf(labels[i])], x, y);
+        if (++copied % 64 === 0 && performance.now() > until) {
+          job.i = i + job.stride;
+          ctx.restore();
+          return;
+        }
+      }
+      this.stamps.shift();
+    }
+    ctx.restore();
+  }
+
+  /** Each group's dot with this outline, at the device pixel ratio: { half, images }. */
+  #sprites(outline, width) {
     const dpr = this.dpr;
     const r = this.radius;
     const half = Math.ceil((r + width) * dpr) + 1;
     const size = 2 * half;
-    const groups = this.#groups();
-    const sprites = [];
-    for (let g = 0; g < groups; g++) {
+    const images = [];
+    for (let g = 0; g < this.#groups(); g++) {
       const sprite = makeCanvas(size, size);
       const c = sprite.getContext("2d");
       c.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -721,16 +782,9 @@ export class OutputView {
       c.lineWidth = width;
       c.strokeStyle = outline;
       c.stroke();
-      sprites.push(sprite);
+      images.push(sprite);
     }
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    for (let i = 0; 2 * i + 1 < inputs.length; i += stride) {
-      const x = Math.round(this.#sx(inputs[2 * i]) * dpr) - half;
-      const y = Math.round(this.#sy(inputs[2 * i + 1]) * dpr) - half;
-      ctx.drawImage(sprites[this.#groupOf(labels[i])], x, y);
-    }
-    ctx.restore();
+    return { half, images };
   }
 
   /** "showing 5,000 of 100,000 points" when not every point is drawn, else "". */

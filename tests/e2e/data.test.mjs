@@ -329,3 +329,50 @@ test("the UI allows what the engine allows: 8 hidden layers of 64 neurons", asyn
     await close();
   }
 });
+
+test("many points are copied into the plot a few each frame, every one of them, and then the frames stop", async () => {
+  const { page, errors, close } = await openDemo("#dataset=circle");
+  try {
+    // A 36 x 36 grid, 7 px apart on the plot: every dot's centre is its own colour.
+    const rows = ["x1,x2,label"];
+    for (let i = 0; i < 36; i++) for (let j = 0; j < 36; j++) rows.push(`${(-5.8 + i / 3).toFixed(3)},${(-5.8 + j / 3).toFixed(3)},${(i + j) % 2}`);
+    const r = await inEl(page, async (el, text) => {
+      el.output.stampBudget = 0; // 64 dots a frame at most
+      // Frames that left dots for the next frame (each asks the loop for one).
+      let frames = 0;
+      const redraw = el.output.onRedraw;
+      el.output.onRedraw = () => {
+        frames++;
+        redraw();
+      };
+      await el.setData(text, { name: "grid.csv" });
+      for (let i = 0; i < 200 && el.output.stamps.length > 0; i++) await new Promise((res) => requestAnimationFrame(res));
+      await new Promise((res) => setTimeout(res, 300));
+      const out = el.output;
+      const ov = out.overlay;
+      const px = out.overlayCtx.getImageData(0, 0, ov.width, ov.height).data;
+      const { inputs, labels } = out.train;
+      let right = 0;
+      const wrong = [];
+      for (let i = 0; i < labels.length; i++) {
+        const p = out.toCanvas(inputs[2 * i], inputs[2 * i + 1]);
+        const x = Math.round(p.x * out.dpr);
+        const y = Math.round(p.y * out.dpr);
+        const k = 4 * (y * ov.width + x);
+        const blue = px[k + 2] > px[k] + 60;
+        const orange = px[k] > px[k + 2] + 60;
+        if (px[k + 3] === 255 && (labels[i] === 1 ? blue : orange)) right++;
+        else if (wrong.length < 5) wrong.push([i, labels[i], ...px.subarray(k, k + 4)]);
+      }
+      return { frames, n: labels.length, right, wrong, raf: el.loop.raf, left: out.stamps.length };
+    }, rows.join("\n"));
+    assert.ok(r.n > 600, `enough training points to be copied from sprites: ${r.n}`);
+    assert.ok(r.frames >= 5, `copied over several frames (${r.frames})`);
+    assert.equal(r.left, 0);
+    assert.equal(r.right, r.n, `every point is drawn in its class's colour: ${JSON.stringify(r.wrong)}`);
+    assert.equal(r.raf, 0, "no frame is pending once they are all drawn");
+    assertNoErrors(errors);
+  } finally {
+    await close();
+  }
+});

@@ -534,6 +534,11 @@ test("editing a weight (type, scrub, cancel) changes the output at once", async 
       return el.views.refresh().weights[el.views.weightIndex(2, 0, 0)] === -9;
     }, null, WAIT);
     await input.press("Escape");
+    // The worker sets it back; the views show it from the next snapshot.
+    await page.waitForFunction(() => {
+      const el = document.querySelector("backprop-viz");
+      return el.views.refresh().weights[el.views.weightIndex(2, 0, 0)] !== -9;
+    }, null, WAIT);
     assert.equal((await probe()).w, 5);
 
     // Arrow keys move the selection; double-click opens the editor; dragging the scrub

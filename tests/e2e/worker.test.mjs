@@ -195,6 +195,18 @@ test("without a GPU the diagram's edges are drawn in the page's one edges worker
     assert.ok(Math.abs(c.composed - c.whole) <= c.whole * 0.01, `the same pixels painted: ${JSON.stringify(c)}`);
     assert.ok(c.mean < 0.5 && c.far < 0.002, `the same colours: ${JSON.stringify(c)}`);
 
+    // Resized (the layer's frames change size, one may be in the worker meanwhile), the two
+    // still compose to the whole frame.
+    const before = await on(page, "a", (el) => [el.diagram.canvas.width, el.diagram.canvas.height]);
+    await on(page, "a", (el) => (el.style.width = "760px"));
+    await page.waitForFunction((w) => {
+      const el = document.getElementById("a");
+      return el.diagram.canvas.width !== w && el.layout.edgesCanvas.width === el.diagram.canvas.width;
+    }, before[0], WAIT);
+    const r = await compareLayers(page, "a");
+    t.diagnostic(`figure a resized from ${before.join(" x ")}: ${JSON.stringify(r)}`);
+    assert.ok(r.edges > 5000 && r.mean < 0.5 && r.far < 0.002, `after a resize: ${JSON.stringify(r)}`);
+
     // A figure removed from the page lets go of its layer; the other keeps drawing.
     await page.evaluate(() => document.getElementById("a").remove());
     assert.deepEqual(await page.evaluate(async () => (await import("/www/edge-layer.js")).edgesWorkerInfo()), { state: "ready", layers: 1 });
