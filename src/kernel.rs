@@ -228,14 +228,19 @@ fn forward_layer<T: Real, const N: usize, const K: usize>(
 /// lane's dL/dW = dL/dZ * A_prev and dL/db = dL/dZ into the per-lane accumulators; the
 /// caller sums the lanes in a fixed order at the end of the batch. `dw`'s blocks are
 /// transposed: W[l][j][k]'s accumulator is at `w_off[l] + k * out + j`.
+///
+/// The accumulators have A >= N lanes: a block narrower than the others (the end of a
+/// batch) adds into their first N lanes, as the same examples would in a wider block whose
+/// other lanes add nothing.
 #[inline(always)]
-pub fn backward<const N: usize>(
+pub fn backward<const N: usize, const A: usize>(
     shape: &Shape,
     w: &[f64],
     blk: &mut Block<f64, N>,
-    dw: &mut [Lanes<f64, N>],
-    db: &mut [Lanes<f64, N>],
+    dw: &mut [Lanes<f64, A>],
+    db: &mut [Lanes<f64, A>],
 ) {
+    const { assert!(N <= A) };
     for l in (0..shape.depth()).rev() {
         let (n_in, n_out) = (shape.layers[l], shape.layers[l + 1]);
         let (wo, bo) = (shape.w_off[l], shape.b_off[l]);
@@ -243,7 +248,7 @@ pub fn backward<const N: usize>(
         let delta = &blk.delta[..n_out];
         let dw = &mut dw[wo..wo + n_in * n_out];
         let db = &mut db[bo..bo + n_out];
-        by_width!(n_in, gradients_layer::<N>(delta, a_prev, dw, db));
+        by_width!(n_in, gradients_layer::<N, A>(delta, a_prev, dw, db));
         if l == 0 {
             break;
         }
@@ -260,11 +265,11 @@ pub fn backward<const N: usize>(
 /// LLVM then vectorises each update across its lanes, as intended, instead of across k,
 /// where it interleaved and shuffled lanes at twice the cost.
 #[inline(always)]
-fn gradients_layer<const N: usize, const K: usize>(
+fn gradients_layer<const N: usize, const A: usize, const K: usize>(
     delta: &[Lanes<f64, N>],
     a_prev: &[Lanes<f64, N>],
-    dw: &mut [Lanes<f64, N>],
-    db: &mut [Lanes<f64, N>],
+    dw: &mut [Lanes<f64, A>],
+    db: &mut [Lanes<f64, A>],
 ) {
     let n_in = if K == 0 { a_prev.len() } else { K };
     let n_out = delta.len();

@@ -21,6 +21,9 @@ use crate::kernel::{self, Block, Lanes, Shape};
 
 /// Examples per block in training and evaluation (f64: two SIMD vectors).
 const LANES: usize = 4;
+/// A batch's last block when it has at most this many examples (one SIMD vector): the
+/// batch of 10 is 4 + 4 + 2, and a block of 4 would work out two empty examples.
+const NARROW: usize = 2;
 /// Pixels per block in heatmaps (f32: two SIMD vectors).
 const GRID_LANES: usize = 16;
 use crate::loss::{self, Loss};
@@ -216,6 +219,7 @@ pub struct Network {
     gradients_finite: bool,
     last_loss: f64,
     blk: Block<f64, LANES>,
+    blk_narrow: Block<f64, NARROW>,
     probe_z: Vec<f64>,
     probe_a: Vec<f64>,
     metrics: [f64; 4],
@@ -346,6 +350,59 @@ fn grid_block(
     kernel::forward(shape, w, b, blk);
 }
 
+/// What a block of a batch's gradients needs besides its buffers
+/// ([`Network::compute_gradients`]).
+struct BlockPass<'a> {
+    shape: &'a Shape<'a>,
+    w: &'a [f64],
+    b: &'a [f64],
+    data: &'a Data,
+    loss_fn: Loss,
+    output: Activation,
+    with_loss: bool,
+}
+
+impl BlockPass<'_> {
+    /// The block of examples `idx` (at most N): forward, the output layer's dL/dZ, backward
+    /// into the accumulators `dw`, `db` (LANES wide; see [`kernel::backward`]), and, when
+    /// asked, each example's loss added to `loss` in order.
+    #[inline(always)]
+    fn run<const N: usize>(
+        &self,
+        blk: &mut Block<f64, N>,
+        idx: &[u32],
+        loss: &mut f64,
+        dw: &mut [Lanes<f64, LANES>],
+        db: &mut [Lanes<f64, LANES>],
+    ) {
+        let (shape, data, loss_fn, output) = (self.shape, self.data, self.loss_fn, self.output);
+        let (n_in, depth) = (shape.layers[0], shape.depth());
+        let n_out = shape.layers[depth];
+        Network::load_block(blk, data, n_in, idx);
+        kernel::forward(shape, self.w, self.b, blk);
+        // cce's loss needs the whole layer's Z (a log-sum-exp), so it is summed per example.
+        if self.with_loss && loss_fn == Loss::Cce {
+            *loss += Network::block_cce(blk, depth, data, idx);
+        }
+        let per_output_loss = self.with_loss && loss_fn != Loss::Cce;
+        // Output layer: dL/dZ = dL/dA * dA/dZ, fused to A - y for sigmoid with bce and
+        // for softmax with cce; lanes past the end of the batch get 0 and so add nothing.
+        for j in 0..n_out {
+            let (z, a) = (blk.z[depth][j], blk.a[depth][j]);
+            let mut delta = [0.0; N];
+            for (q, &i) in idx.iter().enumerate() {
+                let y = data.y[i as usize * n_out + j];
+                if per_output_loss {
+                    *loss += loss_fn.value(output, z[q], a[q], y);
+                }
+                delta[q] = loss_fn.dl_dz(output, a[q], y);
+            }
+            blk.delta[j] = delta;
+        }
+        kernel::backward(shape, self.w, blk, dw, db);
+    }
+}
+
 fn shape_of<'a>(settings: &'a Settings, w_off: &'a [usize], b_off: &'a [usize]) -> Shape<'a> {
     Shape {
         layers: &settings.layers,
@@ -457,6 +514,7 @@ impl Network {
         let seed = settings.seed;
         Network {
             blk: Block::new(layers),
+            blk_narrow: Block::new(layers),
             dw_lanes: vec![[0.0; LANES]; nw],
             db_lanes: vec![[0.0; LANES]; nb],
             w_off,
@@ -723,16 +781,21 @@ impl Network {
 
     /// Loads examples `idx` (at most LANES) of `data` into the block's input lanes; unused
     /// lanes get zeros.
-    fn load_block(blk: &mut Block<f64, LANES>, data: &Data, n_in: usize, idx: &[u32]) {
+    fn load_block<const N: usize>(blk: &mut Block<f64, N>, data: &Data, n_in: usize, idx: &[u32]) {
         for (k, a) in blk.a[0][..n_in].iter_mut().enumerate() {
-            for q in 0..LANES {
+            for q in 0..N {
                 a[q] = idx.get(q).map_or(0.0, |&i| data.x[i as usize * n_in + k]);
             }
         }
     }
 
     /// The summed cce loss, from Z, of the block's examples `idx` (of `data`).
-    fn block_cce(blk: &Block<f64, LANES>, depth: usize, data: &Data, idx: &[u32]) -> f64 {
+    fn block_cce<const N: usize>(
+        blk: &Block<f64, N>,
+        depth: usize,
+        data: &Data,
+        idx: &[u32],
+    ) -> f64 {
         let z = &blk.z[depth];
         let n_out = z.len().min(config::MAX_OUTPUTS);
         let mut zq = [0.0; config::MAX_OUTPUTS];
@@ -768,35 +831,28 @@ impl Network {
     fn compute_gradients(&mut self, batch: &[u32], with_loss: bool) -> f64 {
         // Built from the fields it needs, so the buffers below can be borrowed mutably.
         let shape = shape_of(&self.settings, &self.w_off, &self.b_off);
-        let (n_in, n_out, depth) = (shape.layers[0], self.output_size(), shape.depth());
+        let depth = shape.depth();
         let (loss_fn, output) = (self.settings.loss, self.settings.output);
-        let blk = &mut self.blk;
         self.dw_lanes.fill([0.0; LANES]);
         self.db_lanes.fill([0.0; LANES]);
         let mut loss = 0.0;
-        // cce's loss needs the whole layer's Z (a log-sum-exp), so it is summed per example.
-        let per_output_loss = with_loss && loss_fn != Loss::Cce;
         for idx in batch.chunks(LANES) {
-            Network::load_block(blk, &self.train, n_in, idx);
-            kernel::forward(&shape, &self.w, &self.b, blk);
-            if with_loss && loss_fn == Loss::Cce {
-                loss += Network::block_cce(blk, depth, &self.train, idx);
+            let (w, b, data) = (&self.w[..], &self.b[..], &self.train);
+            let (dw, db) = (&mut self.dw_lanes[..], &mut self.db_lanes[..]);
+            let pass = BlockPass {
+                shape: &shape,
+                w,
+                b,
+                data,
+                loss_fn,
+                output,
+                with_loss,
+            };
+            if idx.len() <= NARROW {
+                pass.run(&mut self.blk_narrow, idx, &mut loss, dw, db);
+            } else {
+                pass.run(&mut self.blk, idx, &mut loss, dw, db);
             }
-            // Output layer: dL/dZ = dL/dA * dA/dZ, fused to A - y for sigmoid with bce and
-            // for softmax with cce; lanes past the end of the batch get 0 and so add nothing.
-            for j in 0..n_out {
-                let (z, a) = (blk.z[depth][j], blk.a[depth][j]);
-                let mut delta = [0.0; LANES];
-                for (q, &i) in idx.iter().enumerate() {
-                    let y = self.train.y[i as usize * n_out + j];
-                    if per_output_loss {
-                        loss += loss_fn.value(output, z[q], a[q], y);
-                    }
-                    delta[q] = loss_fn.dl_dz(output, a[q], y);
-                }
-                blk.delta[j] = delta;
-            }
-            kernel::backward(&shape, &self.w, blk, &mut self.dw_lanes, &mut self.db_lanes);
         }
         let scale = 1.0 / batch.len() as f64;
         // g * 0 is 0 for finite g and NaN otherwise, so `poison` stays 0 iff all are finite.
