@@ -836,18 +836,17 @@ impl Network {
         self.dw_lanes.fill([0.0; LANES]);
         self.db_lanes.fill([0.0; LANES]);
         let mut loss = 0.0;
+        let pass = BlockPass {
+            shape: &shape,
+            w: &self.w,
+            b: &self.b,
+            data: &self.train,
+            loss_fn,
+            output,
+            with_loss,
+        };
+        let (dw, db) = (&mut self.dw_lanes[..], &mut self.db_lanes[..]);
         for idx in batch.chunks(LANES) {
-            let (w, b, data) = (&self.w[..], &self.b[..], &self.train);
-            let (dw, db) = (&mut self.dw_lanes[..], &mut self.db_lanes[..]);
-            let pass = BlockPass {
-                shape: &shape,
-                w,
-                b,
-                data,
-                loss_fn,
-                output,
-                with_loss,
-            };
             if idx.len() <= NARROW {
                 pass.run(&mut self.blk_narrow, idx, &mut loss, dw, db);
             } else {

@@ -432,6 +432,14 @@ mod tests {
         vec![kind, x1, y1, x2, y2, h, rgb[0], rgb[1], rgb[2], a, 0.0, 1.0]
     }
 
+    /// A `width` x `height` raster with `records` drawn at `scale`.
+    fn drawn(width: usize, height: usize, records: &[f32], scale: f32) -> Raster {
+        let mut r = Raster::new();
+        r.resize(width, height).unwrap();
+        r.draw(records, scale);
+        r
+    }
+
     fn alpha_sum(r: &Raster) -> f64 {
         r.pixels().iter().map(|p| (p >> 24) as f64 / 255.0).sum()
     }
@@ -442,10 +450,10 @@ mod tests {
 
     #[test]
     fn a_level_stroke_covers_its_width_times_its_length() {
-        let mut r = Raster::new();
-        r.resize(100, 40).unwrap();
         // Level (y1 = y2), 60 px long, 4 px wide: 240 px plus the two round caps (π r²).
-        r.draw(
+        let r = drawn(
+            100,
+            40,
             &rec(
                 STROKE,
                 20.0,
@@ -472,9 +480,9 @@ mod tests {
 
     #[test]
     fn a_curve_passes_through_its_ends_and_its_middle() {
-        let mut r = Raster::new();
-        r.resize(200, 200).unwrap();
-        r.draw(
+        let r = drawn(
+            200,
+            200,
             &rec(
                 STROKE,
                 20.0,
@@ -539,9 +547,9 @@ mod tests {
 
     #[test]
     fn each_draw_starts_from_a_clear_buffer() {
-        let mut r = Raster::new();
-        r.resize(50, 50).unwrap();
-        r.draw(
+        let mut r = drawn(
+            50,
+            50,
             &rec(STROKE, 5.0, 5.0, 45.0, 45.0, 2.0, [9.0, 9.0, 9.0], 1.0),
             1.0,
         );
@@ -552,15 +560,15 @@ mod tests {
 
     #[test]
     fn scale_maps_css_to_device_pixels() {
-        let mut a = Raster::new();
-        a.resize(100, 40).unwrap();
-        a.draw(
+        let a = drawn(
+            100,
+            40,
             &rec(STROKE, 20.0, 20.0, 80.0, 20.0, 2.0, [1.0, 2.0, 3.0], 1.0),
             1.0,
         );
-        let mut b = Raster::new();
-        b.resize(200, 80).unwrap();
-        b.draw(
+        let b = drawn(
+            200,
+            80,
             &rec(STROKE, 10.0, 10.0, 40.0, 10.0, 1.0, [1.0, 2.0, 3.0], 1.0),
             2.0,
         );
@@ -569,9 +577,9 @@ mod tests {
 
     #[test]
     fn a_band_fills_between_its_two_curves() {
-        let mut r = Raster::new();
-        r.resize(100, 60).unwrap();
-        r.draw(
+        let r = drawn(
+            100,
+            60,
             &rec(BAND, 10.0, 30.0, 90.0, 30.0, 5.0, [0.0, 128.0, 0.0], 1.0),
             1.0,
         );
@@ -582,9 +590,9 @@ mod tests {
 
     #[test]
     fn a_sweep_peaks_in_its_middle() {
-        let mut r = Raster::new();
-        r.resize(100, 10).unwrap();
-        r.draw(
+        let r = drawn(
+            100,
+            10,
             &rec(SWEEP, 0.0, 0.0, 100.0, 10.0, 0.0, [8.0, 119.0, 189.0], 0.5),
             1.0,
         );

@@ -147,10 +147,8 @@ export class EdgeLayer extends EdgeRecords {
   }
 
   begin(width, height) {
-    if (width !== this.width || height !== this.height) {
-      this.width = width;
-      this.height = height;
-    }
+    this.width = width;
+    this.height = height;
     this.n = 0;
   }
 

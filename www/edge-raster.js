@@ -228,8 +228,7 @@ export const MAX_PIXELS = 1 << 24;
 export class EdgePainter {
   /** @param engine the worker's engine: EdgeRaster (the wasm class) and memory. */
   constructor(engine) {
-    this.engine = engine;
-    this.s = null;
+    this.raster = new EdgeRaster(engine);
     this.canvas = null;
     this.ctx = null;
   }
@@ -247,18 +246,12 @@ export class EdgePainter {
       throw new Error(`edges: count must be a whole number of the records given (${records?.length ?? 0} f32s), not ${count}`);
     }
     if (width === 0 || height === 0) return null;
-    const memory = this.engine.memory;
-    const s = (this.s ??= sharedRaster(this.engine));
-    const r = s.raster;
-    if (width * height > s.pixels) {
-      r.resize(width, height);
-      s.pixels = width * height;
-    } else if (r.width !== width || r.height !== height) r.resize(width, height);
-    if (count > s.cap) s.grow(count);
-    else if (s.rec.buffer !== memory.buffer) s.grow(s.cap);
-    s.rec.set(records.subarray(0, count * RECORD_LENGTH));
-    r.draw(count, scale);
-    const image = new ImageData(new Uint8ClampedArray(memory.buffer, r.pixelsPtr(), width * height * 4), width, height);
+    const R = this.raster;
+    R.fit(width, height);
+    R.reserve(count);
+    R.begin(width, height);
+    R.rec.set(records.subarray(0, count * RECORD_LENGTH));
+    R.n = count;
     if (!this.canvas) {
       this.canvas = new OffscreenCanvas(width, height);
       this.ctx = this.canvas.getContext("2d");
@@ -266,7 +259,7 @@ export class EdgePainter {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    this.ctx.putImageData(image, 0, 0);
+    R.put(this.ctx, scale);
     return this.canvas.transferToImageBitmap();
   }
 }
