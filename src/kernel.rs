@@ -39,6 +39,26 @@ fn each<T: Copy, const N: usize>(z: &Lanes<T, N>, f: impl Fn(T) -> T) -> Lanes<T
     out
 }
 
+/// [`fmath::tanh`] of every lane; in wasm two lanes at a time by [`fmath::simd::tanh`].
+#[inline(always)]
+fn tanh_lanes<const N: usize>(z: &Lanes<f64, N>) -> Lanes<f64, N> {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if N.is_multiple_of(2) {
+        use core::arch::wasm32::{v128, v128_load, v128_store};
+        let mut out = [0.0; N];
+        for q in (0..N).step_by(2) {
+            // SAFETY: q + 1 < N, so both pointers address two f64s inside their arrays;
+            // v128_load and v128_store allow unaligned addresses.
+            unsafe {
+                let v = v128_load(z.as_ptr().add(q).cast::<v128>());
+                v128_store(out.as_mut_ptr().add(q).cast::<v128>(), fmath::simd::tanh(v));
+            }
+        }
+        return out;
+    }
+    each(z, fmath::tanh)
+}
+
 impl Real for f64 {
     #[inline(always)]
     fn of(v: f64) -> f64 {
@@ -48,7 +68,7 @@ impl Real for f64 {
     fn activate<const N: usize>(act: Activation, z: &Lanes<f64, N>) -> Lanes<f64, N> {
         match act {
             Activation::Sigmoid => each(z, |z| Activation::Sigmoid.f(z)),
-            Activation::Tanh => each(z, |z| Activation::Tanh.f(z)),
+            Activation::Tanh => tanh_lanes(z),
             Activation::Relu => each(z, |z| Activation::Relu.f(z)),
             Activation::LeakyRelu => each(z, |z| Activation::LeakyRelu.f(z)),
             // Softmax: [`forward`] replaces the layer's A once all of its Z are known.
@@ -220,7 +240,13 @@ fn forward_layer<T: Real, const N: usize, const K: usize>(
             }
         }
         z[j] = acc;
-        a[j] = T::activate(act, &acc);
+    }
+    // The activations in a loop of their own: each is a long dependency chain (a tanh is
+    // about 50 cycles from Z to A), and the layer's neurons are independent, so here the
+    // processor overlaps several of them. Activating each neuron as soon as its Z was known
+    // left the chains nearly end to end.
+    for (a, z) in a.iter_mut().zip(z.iter()) {
+        *a = T::activate(act, z);
     }
 }
 
@@ -299,7 +325,7 @@ fn delta_layer<const N: usize, const K: usize>(
 ) {
     let n_in = if K == 0 { a_prev.len() } else { K };
     let (a_prev, dp) = (&a_prev[..n_in], &mut dp[..n_in]);
-    for (k, (d, ak)) in dp.iter_mut().zip(a_prev).enumerate() {
+    for (k, d) in dp.iter_mut().enumerate() {
         let mut acc = [0.0; N];
         for (row, dz) in w.chunks_exact(n_in).zip(delta) {
             let wjk = row[k];
@@ -307,9 +333,29 @@ fn delta_layer<const N: usize, const K: usize>(
                 acc[q] += wjk * dz[q];
             }
         }
-        for q in 0..N {
-            d[q] = acc[q] * hidden.df(ak[q]);
+        *d = acc;
+    }
+    // dA/dZ with the activation chosen once per layer, not once per value: a `df` that
+    // matched on it in the lane loop stayed a scalar jump table in each lane.
+    #[inline(always)]
+    fn times_df<const N: usize>(
+        dp: &mut [Lanes<f64, N>],
+        a_prev: &[Lanes<f64, N>],
+        df: impl Fn(f64) -> f64,
+    ) {
+        for (d, ak) in dp.iter_mut().zip(a_prev) {
+            for q in 0..N {
+                d[q] *= df(ak[q]);
+            }
         }
+    }
+    match hidden {
+        Activation::Tanh => times_df(dp, a_prev, |a| Activation::Tanh.df(a)),
+        Activation::Sigmoid => times_df(dp, a_prev, |a| Activation::Sigmoid.df(a)),
+        Activation::Relu => times_df(dp, a_prev, |a| Activation::Relu.df(a)),
+        Activation::LeakyRelu => times_df(dp, a_prev, |a| Activation::LeakyRelu.df(a)),
+        Activation::Linear => times_df(dp, a_prev, |a| Activation::Linear.df(a)),
+        Activation::Softmax => times_df(dp, a_prev, |a| Activation::Softmax.df(a)),
     }
 }
 

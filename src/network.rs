@@ -301,9 +301,25 @@ fn default_palette() -> Vec<u8> {
     lut
 }
 
-/// The largest |v| in `values`, and whether every value is finite. Four independent lanes
-/// keep it vectorisable; `v * 0` is 0 for finite v and NaN otherwise.
+/// The largest |v| in `values`, and whether every value is finite (`v * 0` is 0 for finite
+/// v and NaN otherwise). Training runs it over every weight and bias after every batch.
 fn scan(values: &[f64]) -> (f64, bool) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        scan_simd(values)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        scan_lanes(values)
+    }
+}
+
+/// [`scan`] in plain Rust, in four independent lanes, which LLVM vectorises natively.
+#[cfg_attr(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    allow(dead_code)
+)]
+fn scan_lanes(values: &[f64]) -> (f64, bool) {
     let mut max = [0.0f64; 4];
     let mut poison = [0.0f64; 4];
     let mut chunks = values.chunks_exact(4);
@@ -321,6 +337,42 @@ fn scan(values: &[f64]) -> (f64, bool) {
     }
     let m = max.iter().fold(0.0f64, |m, &a| if a > m { a } else { m });
     (m, poison.iter().all(|&p| p == 0.0))
+}
+
+/// [`scan`] in wasm SIMD: LLVM leaves its loop scalar there (each max a compare and a
+/// select), and training scans every weight and bias after every batch. `f64x2.pmax(m, a)`
+/// is `m < a ? a : m`, the scalar loop's max; the result is the same.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn scan_simd(values: &[f64]) -> (f64, bool) {
+    use core::arch::wasm32::*;
+    let zero = f64x2_splat(0.0);
+    let (mut max, mut poison) = ([zero; 2], [zero; 2]);
+    let mut chunks = values.chunks_exact(4);
+    for c in &mut chunks {
+        for h in 0..2 {
+            // SAFETY: c has 4 values, so c[2h..2h+2] is in bounds; v128_load allows
+            // unaligned addresses.
+            let v = unsafe { v128_load(c.as_ptr().add(2 * h).cast::<v128>()) };
+            max[h] = f64x2_pmax(max[h], f64x2_abs(v));
+            poison[h] = f64x2_add(poison[h], f64x2_mul(v, zero));
+        }
+    }
+    let mut m = 0.0f64;
+    let mut p = 0.0f64;
+    for v in max {
+        for a in [f64x2_extract_lane::<0>(v), f64x2_extract_lane::<1>(v)] {
+            m = if a > m { a } else { m };
+        }
+    }
+    for v in poison {
+        p += f64x2_extract_lane::<0>(v) + f64x2_extract_lane::<1>(v);
+    }
+    for &v in chunks.remainder() {
+        let a = v.abs();
+        m = if a > m { a } else { m };
+        p += v * 0.0;
+    }
+    (m, p == 0.0)
 }
 
 /// Columns of a grid row rounded up to whole blocks of GRID_LANES.
@@ -1805,5 +1857,48 @@ impl Network {
     /// The optimizer.
     pub fn optimizer(&self) -> Optimizer {
         self.settings.training.optimizer
+    }
+}
+
+/// [`scan_simd`] against [`scan_lanes`], in the browser (`wasm-pack test`).
+#[cfg(all(test, target_arch = "wasm32", target_feature = "simd128"))]
+mod simd_tests {
+    use super::{scan_lanes, scan_simd};
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn scan_simd_agrees_with_scan_lanes() {
+        let specials = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            5e-324,
+            -1e300,
+        ];
+        for len in 0..=11 {
+            let plain: Vec<f64> = (0..len).map(|i| (i as f64 - 4.5) * 1.25).collect();
+            assert_eq!(
+                scan_simd(&plain),
+                scan_lanes(&plain),
+                "finite, length {len}"
+            );
+            for pos in 0..len {
+                for &v in &specials {
+                    let mut xs = plain.clone();
+                    xs[pos] = v;
+                    let (a, b) = (scan_simd(&xs), scan_lanes(&xs));
+                    assert_eq!(a.1, b.1, "finite? {v} at {pos} of {len}");
+                    assert_eq!(
+                        a.0.to_bits(),
+                        b.0.to_bits(),
+                        "max with {v} at {pos} of {len}"
+                    );
+                }
+            }
+        }
+        assert_eq!(scan_simd(&[1.0, -7.0, 3.0, 2.0, -8.5]), (8.5, true));
+        assert!(!scan_simd(&[1.0, 2.0, f64::INFINITY, 0.0]).1);
     }
 }
