@@ -906,24 +906,25 @@ impl Network {
             }
         }
         let scale = 1.0 / batch.len() as f64;
-        // g * 0 is 0 for finite g and NaN otherwise, so `poison` stays 0 iff all are finite.
-        let mut poison = 0.0;
+        // The lane accumulators are transposed ([k][j]; see kernel::backward). Each layer's
+        // slices are taken once: indexing the vectors in the loop reloaded their lengths and
+        // pointers at every weight, since the stores might have changed them.
         for l in 0..depth {
             let (n_in, n_out, wo) = (shape.layers[l], shape.layers[l + 1], shape.w_off[l]);
-            for j in 0..n_out {
-                for k in 0..n_in {
-                    // The lane accumulators are transposed ([k][j]); see kernel::backward.
-                    let g = kernel::lane_sum(&self.dw_lanes[wo + k * n_out + j]) * scale;
-                    self.dw[wo + j * n_in + k] = g;
-                    poison += g * 0.0;
+            let lanes = &self.dw_lanes[wo..wo + n_in * n_out];
+            let out = &mut self.dw[wo..wo + n_in * n_out];
+            for (k, row) in lanes.chunks_exact(n_out).enumerate() {
+                for (j, g) in row.iter().enumerate() {
+                    out[j * n_in + k] = kernel::lane_sum(g) * scale;
                 }
             }
         }
         for (g, lanes) in self.db.iter_mut().zip(&self.db_lanes) {
             *g = kernel::lane_sum(lanes) * scale;
-            poison += *g * 0.0;
         }
-        self.gradients_finite = poison == 0.0;
+        // A pass of its own: a running sum of g * 0 in the loops above was one chain of
+        // dependent adds as long as the network has parameters.
+        self.gradients_finite = scan(&self.dw).1 && scan(&self.db).1;
         if with_loss { loss * scale } else { f64::NAN }
     }
 
