@@ -325,15 +325,22 @@ fn delta_layer<const N: usize, const K: usize>(
 ) {
     let n_in = if K == 0 { a_prev.len() } else { K };
     let (a_prev, dp) = (&a_prev[..n_in], &mut dp[..n_in]);
-    for (k, d) in dp.iter_mut().enumerate() {
-        let mut acc = [0.0; N];
+    // Four columns of W at a time, each with its own sum: one pass down the rows feeds four
+    // independent chains of adds, where one column at a time was one chain (an add's
+    // latency per row) and a loop per column. Each sum still runs over j in order.
+    const COLS: usize = 4;
+    for (c, d) in dp.chunks_mut(COLS).enumerate() {
+        let k0 = c * COLS;
+        let mut acc = [[0.0; N]; COLS];
         for (row, dz) in w.chunks_exact(n_in).zip(delta) {
-            let wjk = row[k];
-            for q in 0..N {
-                acc[q] += wjk * dz[q];
+            for (t, acc) in acc.iter_mut().enumerate().take(d.len()) {
+                let wjk = row[k0 + t];
+                for q in 0..N {
+                    acc[q] += wjk * dz[q];
+                }
             }
         }
-        *d = acc;
+        d.copy_from_slice(&acc[..d.len()]);
     }
     // dA/dZ with the activation chosen once per layer, not once per value: a `df` that
     // matched on it in the lane loop stayed a scalar jump table in each lane.
