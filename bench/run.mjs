@@ -29,7 +29,10 @@ import { WORKLOADS, COMMON, amounts, prepare, median } from "./workload.mjs";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_RATIO = 0.7;
 const TARGET_B = 2_000_000;
-const TARGET_PLAIN = 5; // issue 8: the engine against a careful plain-JS implementation
+// Issue 8: the engine against a careful plain-JS implementation "of the same network" as its
+// 2 M target, (b); (a)'s ratio is printed for information.
+const TARGET_PLAIN = 5;
+const TARGET_PLAIN_ID = "b";
 
 function parseArgs(argv) {
   const opts = { repeats: 7, scale: 1, only: new Set(["native", "chromium", "plainjs", "node"]), frame: true };
@@ -190,9 +193,12 @@ function report(res, opts, chromiumVersion) {
     const p = med("plainjs", w.id);
     if (c === undefined || p === undefined) continue;
     const r = c / p;
+    const verdict =
+      w.id === TARGET_PLAIN_ID
+        ? `target >= ${TARGET_PLAIN}x: ${r >= TARGET_PLAIN ? "PASS" : "MISS"}`
+        : `for information (the ${TARGET_PLAIN}x target is for (${TARGET_PLAIN_ID}))`;
     console.log(
-      `  (${w.id}) engine ${fmt(c)}, plain JS ${fmt(p)} (min-max ${spread("plainjs", w.id)}): ${r.toFixed(2)}x;` +
-        ` target >= ${TARGET_PLAIN}x: ${r >= TARGET_PLAIN ? "PASS" : "MISS"}`,
+      `  (${w.id}) engine ${fmt(c)}, plain JS ${fmt(p)} (min-max ${spread("plainjs", w.id)}): ${r.toFixed(2)}x; ${verdict}`,
     );
   }
   const load = os.loadavg().map((v) => v.toFixed(1)).join(", ");
