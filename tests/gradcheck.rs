@@ -73,10 +73,11 @@ fn arb_case(
     output: &'static str,
     loss: &'static str,
     examples: std::ops::RangeInclusive<usize>,
+    hidden_widths: std::ops::RangeInclusive<usize>,
 ) -> impl Strategy<Value = Case> {
     (
         1usize..=3,
-        prop::collection::vec(1usize..=4, 0..=2),
+        prop::collection::vec(hidden_widths, 0..=2),
         1usize..=3,
         examples,
     )
@@ -133,6 +134,16 @@ fn for_every_combination(
     examples: std::ops::RangeInclusive<usize>,
     check: impl Fn(&Case) -> Result<(), TestCaseError>,
 ) {
+    for_every_combination_of_widths(cases, examples, 1..=4, check);
+}
+
+/// [`for_every_combination`] with hidden layers of `hidden_widths` neurons.
+fn for_every_combination_of_widths(
+    cases: u32,
+    examples: std::ops::RangeInclusive<usize>,
+    hidden_widths: std::ops::RangeInclusive<usize>,
+    check: impl Fn(&Case) -> Result<(), TestCaseError>,
+) {
     for hidden in HIDDEN {
         for (output, loss) in PAIRS {
             let mut runner = TestRunner::new(Config {
@@ -140,7 +151,14 @@ fn for_every_combination(
                 failure_persistence: None,
                 ..Config::default()
             });
-            let result = runner.run(&arb_case(hidden, output, loss, examples.clone()), |c| {
+            let case = arb_case(
+                hidden,
+                output,
+                loss,
+                examples.clone(),
+                hidden_widths.clone(),
+            );
+            let result = runner.run(&case, |c| {
                 prop_assume!(!c.near_kink());
                 check(&c)
             });
@@ -353,6 +371,14 @@ fn check_batch(c: &Case) -> Result<(), TestCaseError> {
 #[test]
 fn batch_gradients_are_the_mean_of_traces_and_match_finite_differences() {
     for_every_combination(20, 1..=11, check_batch);
+}
+
+/// Hidden layers of 5 to 13: the batch kernel's compile-time widths 5 to 8 and its run-time
+/// width, and layer widths that are not a multiple of the four columns dL/dA_prev sums at
+/// once (`kernel::delta_layer`).
+#[test]
+fn batch_gradients_of_wide_layers_are_the_mean_of_traces() {
+    for_every_combination_of_widths(3, 1..=11, 5..=13, check_batch);
 }
 
 /// With features, the network's input A_0 is computed from (x1, x2); the gradients are
