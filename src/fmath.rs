@@ -135,9 +135,21 @@ const TANH_D: [f64; 6] = [
 pub mod simd {
     use core::arch::wasm32::*;
 
-    /// The constants, in the order [`tanh`] uses them, each in both lanes.
+    // Where each constant is in K.
+    const LO: usize = 0;
+    const HI: usize = 1;
+    const LOG2_E: usize = 2;
+    const MAGIC: usize = 3;
+    const LN2_HI: usize = 4;
+    const LN2_LO: usize = 5;
+    const EXP_BIAS: usize = 6;
+    const D: usize = 7; // TANH_D[0..6] at 7..13
+    const TWO: usize = 13;
+    const ONE: usize = 14;
+
+    /// The constants, each in both lanes.
     #[repr(C, align(16))]
-    struct Consts([[f64; 2]; 16]);
+    struct Consts([[f64; 2]; 15]);
 
     const fn both(v: f64) -> [f64; 2] {
         [v, v]
@@ -161,34 +173,37 @@ pub mod simd {
         both(super::TANH_D[5]),
         both(2.0),
         both(1.0),
-        both(0.0),
     ]);
 
     /// Constant `i`, read so that LLVM cannot fold it back into a `v128.const`.
     #[inline(always)]
     fn k(i: usize) -> v128 {
-        // SAFETY: i < 16 at every call below; K is 16-byte aligned and lives forever.
+        // SAFETY: every call below passes one of the indices above, all < 15; K is 16-byte
+        // aligned and lives forever.
         unsafe { core::ptr::read_volatile(K.0.as_ptr().add(i).cast::<v128>()) }
     }
 
     /// tanh of both lanes of `x`, bit for bit [`super::tanh`] of each.
     #[inline(always)]
     pub fn tanh(x: v128) -> v128 {
-        let x = f64x2_pmin(f64x2_pmax(x, k(0)), k(1));
-        let x2 = f64x2_mul(k(13), x);
-        let t = f64x2_add(f64x2_mul(x2, k(2)), k(3));
-        let nf = f64x2_sub(t, k(3));
-        let r = f64x2_sub(f64x2_sub(x2, f64x2_mul(nf, k(4))), f64x2_mul(nf, k(5)));
-        let s = i64x2_shl(i64x2_sub(t, k(6)), 52);
+        let x = f64x2_pmin(f64x2_pmax(x, k(LO)), k(HI));
+        let x2 = f64x2_mul(k(TWO), x);
+        let t = f64x2_add(f64x2_mul(x2, k(LOG2_E)), k(MAGIC));
+        let nf = f64x2_sub(t, k(MAGIC));
+        let r = f64x2_sub(
+            f64x2_sub(x2, f64x2_mul(nf, k(LN2_HI))),
+            f64x2_mul(nf, k(LN2_LO)),
+        );
+        let s = i64x2_shl(i64x2_sub(t, k(EXP_BIAS)), 52);
         let z = f64x2_mul(r, r);
         let z2 = f64x2_mul(z, z);
         let z4 = f64x2_mul(z2, z2);
-        let p01 = f64x2_add(k(7), f64x2_mul(k(8), z));
-        let p23 = f64x2_add(k(9), f64x2_mul(k(10), z));
-        let p45 = f64x2_add(k(11), f64x2_mul(k(12), z));
+        let p01 = f64x2_add(k(D), f64x2_mul(k(D + 1), z));
+        let p23 = f64x2_add(k(D + 2), f64x2_mul(k(D + 3), z));
+        let p45 = f64x2_add(k(D + 4), f64x2_mul(k(D + 5), z));
         let p = f64x2_add(f64x2_add(p01, f64x2_mul(z2, p23)), f64x2_mul(z4, p45));
-        let d = f64x2_add(k(13), f64x2_mul(z, p));
-        let (sm, sp) = (f64x2_sub(s, k(14)), f64x2_add(s, k(14)));
+        let d = f64x2_add(k(TWO), f64x2_mul(z, p));
+        let (sm, sp) = (f64x2_sub(s, k(ONE)), f64x2_add(s, k(ONE)));
         let num = f64x2_add(f64x2_mul(sm, d), f64x2_mul(sp, r));
         let den = f64x2_add(f64x2_mul(sp, d), f64x2_mul(sm, r));
         f64x2_div(num, den)
